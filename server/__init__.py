@@ -1,0 +1,64 @@
+"""Cultivate's server: a thin Flask JSON backend for accounts, sync and nudges."""
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from .config import default_data_dir, load_config
+from .paths import MIGRATIONS_DIR
+
+
+def create_app(
+    data_dir: Path | None = None,
+    test_config: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Flask:
+    """Build the app: config, database, security, error handlers, routes."""
+    import os
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .auth.views import bp as auth_bp
+    from .db import db
+    from .errors import register_error_handlers
+    from .limits import limiter
+    from .openapi import bp as openapi_bp
+    from .security import init_security
+    from .shell import bp as shell_bp
+    from .shell import scan_shell
+
+    env = os.environ if environ is None else environ
+    data_dir = data_dir or Path(env.get("CULTIVATE_DATA_DIR") or default_data_dir())
+
+    # Config
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config(Path(data_dir), env, test_config))
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    # Extensions
+    db.init_app(app)
+    Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    limiter.init_app(app)
+    app.extensions["cultivate_shell"] = scan_shell(
+        Path(app.config["PWA_ROOT"]), Path(app.config["MANIFEST_PATH"])
+    )
+
+    # Security and errors
+    init_security(app)
+    register_error_handlers(app)
+
+    # Routes
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(openapi_bp)
+    app.register_blueprint(shell_bp)
+    return app
+
+
+def upgrade_database(app: Flask) -> None:
+    """Apply every pending migration."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))

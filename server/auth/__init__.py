@@ -1,0 +1,1 @@
+"""Passkey-only accounts: ceremonies, sessions, recovery codes and their routes."""
