@@ -1,1 +1,58 @@
+// Cultivate's service worker. The server prepends SHELL_VERSION and SHELL_FILES (see
+// server/shell.py), so any change to a shell file yields a new worker and a new cache.
+/* global SHELL_VERSION, SHELL_FILES */
 
+const CACHE_PREFIX = 'cultivate-shell-';
+const CACHE = CACHE_PREFIX + SHELL_VERSION;
+const APP_ROUTES = ['/', '/capture', '/contacts', '/follow-up', '/me'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precacheShell());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(cleanupOldCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener('message', (event) => {
+  // The page sends this when the person taps "Update".
+  if (event.data?.type === 'skip-waiting') self.skipWaiting();
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  // Don't care about other-origin URLs, or anything but GET.
+  if (url.origin !== location.origin || event.request.method !== 'GET') return;
+  // The API is the sync module's business: never cached here.
+  if (url.pathname.startsWith('/api/')) return;
+  if (event.request.mode === 'navigate' && APP_ROUTES.includes(url.pathname)) {
+    event.respondWith(shellOrNetwork(event.request));
+    return;
+  }
+  if (SHELL_FILES.includes(url.pathname)) event.respondWith(cacheOrNetwork(event.request));
+});
+
+/** Fetch every shell file past the HTTP cache, so the new cache holds the new bytes. */
+async function precacheShell() {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(SHELL_FILES.map((path) => new Request(path, { cache: 'reload' })));
+}
+
+/** Delete only our own older shell caches. */
+async function cleanupOldCaches() {
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((name) => name.startsWith(CACHE_PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+  );
+}
+
+/** Every app route is the same shell: answer from the cache so the app opens offline at once. */
+async function shellOrNetwork(request) {
+  const cached = await caches.match('/', { cacheName: CACHE });
+  return cached ?? fetch(request);
+}
+
+async function cacheOrNetwork(request) {
+  const cached = await caches.match(request, { cacheName: CACHE });
+  return cached ?? fetch(request);
+}

@@ -53,6 +53,8 @@ class AuthSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    user: Mapped[User] = relationship()
+
 
 class RecoveryCode(db.Model):
     __tablename__ = "recovery_code"
