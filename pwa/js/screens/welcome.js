@@ -19,12 +19,18 @@ export function initWelcome(onSignedIn) {
   async function startAutofill() {
     if (!passkeysSupported() || !(await autofillSupported())) return;
     autofill?.abort();
-    autofill = new AbortController();
+    const controller = new AbortController();
+    autofill = controller;
+    const form = $('sign-up-form');
+    // Marks that saved passkeys are on offer in the name field's autofill.
+    form.dataset.autofill = 'waiting';
     try {
-      const me = await account.signIn({ conditional: true, signal: autofill.signal });
+      const me = await account.signIn({ conditional: true, signal: controller.signal });
       onSignedIn(me);
     } catch (e) {
       if (e?.name !== 'AbortError' && e?.status !== 0) show(e);
+    } finally {
+      if (autofill === controller) delete form.dataset.autofill;
     }
   }
   const stopAutofill = () => autofill?.abort(new DOMException('replaced', 'AbortError'));
