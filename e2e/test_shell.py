@@ -50,7 +50,9 @@ def test_changed_shell_file_offers_update(browser: Browser, phone: dict, tmp_pat
 
         server.stop()
         index = shell / "index.html"
-        index.write_text(index.read_text().replace("Remember the people you meet.", "Remember everyone you meet."))
+        index.write_text(
+            index.read_text().replace("Remember the people you meet.", "Remember everyone you meet.")
+        )
         server.start()
 
         page.reload()

@@ -83,7 +83,9 @@ class Api:
     def get(self, path: str) -> Any:
         return self.client.get(path)
 
-    def sign_up(self, name: str = "Ada Lovelace", authenticator: SoftAuthenticator | None = None) -> dict[str, Any]:
+    def sign_up(
+        self, name: str = "Ada Lovelace", authenticator: SoftAuthenticator | None = None
+    ) -> dict[str, Any]:
         """Create an account with a new soft passkey; return the sign-up answer."""
         authenticator = authenticator or SoftAuthenticator(ORIGIN)
         options = self.post("/api/auth/register/options", {"name": name}).get_json()

@@ -67,7 +67,10 @@ class SoftAuthenticator:
         ).encode()
 
     def create(
-        self, options: dict[str, Any], origin: str | None = None, rp_id: str | None = None,
+        self,
+        options: dict[str, Any],
+        origin: str | None = None,
+        rp_id: str | None = None,
         credential_id: bytes | None = None,
     ) -> dict[str, Any]:
         """Make a new passkey for `options` and return RegistrationResponseJSON."""
@@ -82,7 +85,9 @@ class SoftAuthenticator:
             + passkey.credential_id
             + passkey.cose_public_key()
         )
-        auth_data = hashlib.sha256(rp.encode()).digest() + bytes([self._flags(AT)]) + struct.pack(">I", 0) + attested
+        auth_data = (
+            hashlib.sha256(rp.encode()).digest() + bytes([self._flags(AT)]) + struct.pack(">I", 0) + attested
+        )
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         client_data = self._client_data("webauthn.create", options["challenge"], origin)
         return {
@@ -99,7 +104,10 @@ class SoftAuthenticator:
         }
 
     def get(
-        self, options: dict[str, Any], passkey: SoftPasskey | None = None, origin: str | None = None,
+        self,
+        options: dict[str, Any],
+        passkey: SoftPasskey | None = None,
+        origin: str | None = None,
         sign_count: int | None = None,
     ) -> dict[str, Any]:
         """Sign `options` with a passkey (the newest by default); return AuthenticationResponseJSON."""

@@ -72,7 +72,9 @@ def test_credential_from_another_origin_is_refused(api: Api, app: Flask) -> None
     assert count_rows(User, app) == 0
 
 
-def test_credential_for_another_rp_id_is_refused(api: Api, app: Flask, authenticator: SoftAuthenticator) -> None:
+def test_credential_for_another_rp_id_is_refused(
+    api: Api, app: Flask, authenticator: SoftAuthenticator
+) -> None:
     options = api.post("/api/auth/register/options", {"name": "Ada"}).get_json()
     credential = authenticator.create(options, rp_id="evil.example")
     response = api.post("/api/auth/register/verify", {"credential": credential})
