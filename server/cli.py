@@ -26,7 +26,7 @@ def _data_dir(given: Path | None) -> Path:
 
 def serve(host: str, port: int, data_dir: Path, threads: int) -> None:
     """Migrate the database, then serve with waitress until interrupted."""
-    from waitress import serve as waitress_serve
+    from waitress import create_server
 
     from . import create_app, upgrade_database
 
@@ -35,9 +35,11 @@ def serve(host: str, port: int, data_dir: Path, threads: int) -> None:
     environ.setdefault("CULTIVATE_ORIGIN", f"http://localhost:{port}")
     app = create_app(data_dir, environ=environ)
     upgrade_database(app)
+    server = create_server(app, host=host, port=port, threads=threads, ident="cultivate")
+    # Printed once the socket listens, so whoever reads it can connect right away.
     print(f"Cultivate is running. Open {app.config['ORIGIN']}", flush=True)
     print(f"Data: {data_dir}", flush=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="cultivate")
+    server.run()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -67,8 +67,7 @@ def load_config(
 
     data_dir.mkdir(parents=True, exist_ok=True)
     config["DATA_DIR"] = str(data_dir)
-    config.setdefault("SECRET_KEY", None)
-    config["SECRET_KEY"] = config["SECRET_KEY"] or _secret_key(data_dir)
+    config["SECRET_KEY"] = config.get("SECRET_KEY") or _secret_key(data_dir)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
         config["DATABASE_URL"] or f"sqlite:///{data_dir / 'cultivate.sqlite3'}"
     )

@@ -30,6 +30,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     app = create_app(tmp_path_factory.mktemp("data"), {"DATABASE_URL": database_url}, environ={})
     upgrade_database(app)
+    with app.app_context():
+        db.engine.dispose()  # close its connections now, not whenever the collector runs
     return database_url
 
 

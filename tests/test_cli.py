@@ -1,0 +1,132 @@
+"""`cultivate serve` as a person runs it: a real WSGI server, migrations applied, one key."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(data_dir: Path, *, pythonpath: str | None = None) -> Iterator[tuple[str, str]]:
+    """Run `cultivate serve` until the block ends; yield its URL and what it printed first."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
+    if os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
+        env["CULTIVATE_DATABASE_URL"] = os.environ["CULTIVATE_TEST_DATABASE_URL"]
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())",
+         "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=data_dir,
+    )
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()  # printed once migrations are done
+        yield f"http://127.0.0.1:{port}", first_line
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def test_serve_prints_the_url_and_answers_json(tmp_path: Path) -> None:
+    with serving(tmp_path) as (url, printed):
+        port = url.rsplit(":", 1)[1]
+        assert printed.strip() == f"Cultivate is running. Open http://localhost:{port}"
+        status, headers, body = fetch(url + "/api/me")
+        assert status == 401
+        assert json.loads(body)["description"] == "Sign in to continue."
+        assert headers["Server"] == "cultivate"  # waitress, not the development server
+        status, _, body = fetch(url + "/api/openapi.json")
+        assert json.loads(body)["servers"] == [{"url": f"http://localhost:{port}"}]
+    assert (tmp_path / "secret_key").exists()
+    if not os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
+        assert (tmp_path / "cultivate.sqlite3").exists()
+
+
+def test_session_key_survives_a_restart(tmp_path: Path) -> None:
+    with serving(tmp_path):
+        pass
+    key = (tmp_path / "secret_key").read_text()
+    with serving(tmp_path) as (url, _):
+        assert fetch(url + "/api/me")[0] == 401
+    assert (tmp_path / "secret_key").read_text() == key
+
+
+def test_bad_origin_stops_with_a_message(tmp_path: Path) -> None:
+    env = {**os.environ, "CULTIVATE_ORIGIN": "not-a-url"}
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve", "--data-dir", str(tmp_path)],
+        env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 2
+    assert "CULTIVATE_ORIGIN must look like" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(out), str(ROOT)],
+        check=True, capture_output=True, timeout=300,
+    )
+    return next(out.glob("cultivate-*.whl"))
+
+
+def test_wheel_carries_the_shell_and_migrations(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "server/_shell/manifest.json" in names
+    assert "server/_shell/pwa/index.html" in names
+    assert "server/_shell/pwa/sw.js" in names
+    assert any(re.match(r"server/migrations/versions/.+\.py$", n) for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "cultivate = server.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )
+    data = tmp_path / "data"
+    data.mkdir()
+    with serving(data, pythonpath=str(site)) as (url, printed):
+        assert "Cultivate is running" in printed
+        status, _, body = fetch(url + "/")
+        assert status == 200 and b"/js/app.js" in body
+        assert fetch(url + "/manifest.json")[0] == 200
+        status, _, body = fetch(url + "/sw.js")
+        assert status == 200 and b"SHELL_VERSION" in body
