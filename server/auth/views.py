@@ -286,6 +286,10 @@ def rename_passkey(passkey_id: str, body: RenamePasskey) -> PasskeyOut:
 def remove_passkey(passkey_id: str) -> None:
     """Remove a passkey; the last one stays, so the account can always be reached."""
     passkey = owned_passkey(passkey_id)
+    # Lock the person's row so two removals at once cannot both see "two left" (PostgreSQL;
+    # SQLite serialises writers anyway).
+    db.session.execute(select(User.id).where(User.id == g.user.id).with_for_update())
+    db.session.expire(g.user, ["passkeys"])
     if len(g.user.passkeys) <= 1:
         raise ApiError(409, "This is your only passkey. Add another before removing it.")
     db.session.delete(passkey)
