@@ -28,6 +28,8 @@ def create_app(
     from .security import init_security
     from .shell import bp as shell_bp
     from .shell import scan_shell
+    from .sync import models as sync_models  # noqa: F401  (registers the tables)
+    from .sync.views import bp as sync_bp
 
     env = os.environ if environ is None else environ
     data_dir = data_dir or Path(env.get("CULTIVATE_DATA_DIR") or default_data_dir())
@@ -51,6 +53,7 @@ def create_app(
 
     # Routes
     app.register_blueprint(auth_bp)
+    app.register_blueprint(sync_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(shell_bp)
     return app

@@ -16,9 +16,10 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # None: SQLite in the data dir
     "SESSION_DAYS": 90,
     "CHALLENGE_SECONDS": 300,
-    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
     "RATELIMIT_AUTH": "30 per minute",
     "RATELIMIT_RECOVERY": "10 per hour",
+    "RATELIMIT_SYNC": "600 per minute",
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// for many workers
     "PWA_DIR": None,  # None: the shell shipped with the package

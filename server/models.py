@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import UTCDateTime, db, new_id, utcnow
@@ -16,6 +16,8 @@ class User(db.Model):
     # The WebAuthn user handle: random bytes, never the name, so passkeys leak nothing.
     user_handle: Mapped[bytes] = mapped_column(LargeBinary(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every applied sync mutation; synced rows carry the value they were written at.
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     passkeys: Mapped[list["Passkey"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -57,7 +57,7 @@ def test_malformed_credentials_are_refused(api: Api, app: Flask, credential: dic
 
 def test_oversized_body_is_413_json(client) -> None:
     response = client.post(
-        "/api/auth/register/options", data=b'{"name": "' + b"x" * 300_000 + b'"}',
+        "/api/auth/register/options", data=b'{"name": "' + b"x" * 1_100_000 + b'"}',
         content_type="application/json", headers={"Origin": ORIGIN},
     )
     assert response.status_code == 413

@@ -1,0 +1,1 @@
+"""Offline-first sync: devices push numbered mutations and pull changes past a version cursor."""
