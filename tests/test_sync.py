@@ -255,11 +255,11 @@ def test_failure_half_way_applies_nothing(device: Device, app: Flask, monkeypatc
     real = engine.apply_mutation
     calls = {"n": 0}
 
-    def flaky(*args: Any) -> None:
+    def flaky(*args: Any) -> bool:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk on fire")
-        real(*args)
+        return real(*args)
 
     monkeypatch.setattr(engine, "apply_mutation", flaky)
     app.config["PROPAGATE_EXCEPTIONS"] = False

@@ -59,8 +59,8 @@ def _record_id(args: dict[str, Any]) -> str:
         raise Refused("The record id is missing or is not a UUID.") from None
 
 
-def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime) -> None:
-    """Apply one mutation at `version`, or raise Refused with a sentence for the person."""
+def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime) -> bool:
+    """Apply one mutation at `version`; False if it changed nothing. Refused if invalid."""
     kind, action = mutation.name.split(".")
     args = dict(mutation.args)
     record_id = _record_id(args)
@@ -73,9 +73,9 @@ def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime
         if set(args) != {"id"}:
             raise Refused("A delete carries only the id.")
         if record is None or record.deleted:
-            return  # already gone: deleting twice is the same as once
+            return False  # already gone: deleting twice is the same as once
         record.deleted, record.data, record.version, record.updated_at = True, {}, version, now
-        return
+        return True
 
     if set(args) - {"id", "fields"} or not isinstance(args.get("fields"), dict):
         raise Refused("A put carries the id and the changed fields.")
@@ -89,7 +89,7 @@ def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime
         # record deleted meanwhile loses to the delete, which came first in server order.
         if any(not fields.get(name) for name in REQUIRED[kind]):
             if record is not None:
-                return
+                return False
             raise Refused(f"A new {kind} needs a {' and '.join(REQUIRED[kind])}.")
         data: dict[str, Any] = {}
     else:
@@ -102,6 +102,7 @@ def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime
         record = SyncRecord(id=record_id, user_id=user_id, kind=kind, created_at=now)
         db.session.add(record)
     record.data, record.deleted, record.version, record.updated_at = data, False, version, now
+    return True
 
 
 def push(user_id: str, client_id: str, mutations: list[Mutation], now: datetime) -> int:
@@ -121,8 +122,8 @@ def push(user_id: str, client_id: str, mutations: list[Mutation], now: datetime)
                 )
             try:
                 with db.session.begin_nested():
-                    apply_mutation(user_id, mutation, version + 1, now)
-                version += 1
+                    if apply_mutation(user_id, mutation, version + 1, now):
+                        version += 1
             except Refused as refusal:
                 db.session.add(
                     SyncRejection(
