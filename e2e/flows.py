@@ -56,3 +56,42 @@ _CONTROLLED = """() => navigator.serviceWorker.ready.then(() => navigator.servic
 def wait_until_controlled(page: Page) -> None:
     """Wait until the service worker controls the page (the shell is cached)."""
     assert page.evaluate(_CONTROLLED)
+
+
+def go(page: Page, tab: str) -> None:
+    """Open a screen from the bottom navigation."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=tab).click()
+    expect(page.get_by_role("heading", name=tab, exact=True)).to_be_visible()
+
+
+def start_event(page: Page, name: str, place: str = "") -> None:
+    go(page, "Capture")
+    page.get_by_role("button", name="I'm at an event…").click()
+    page.get_by_label("Event", exact=True).fill(name)
+    if place:
+        page.get_by_label("Place").fill(place)
+    page.get_by_role("button", name="Start event").click()
+    expect(page.get_by_text(name, exact=True).first).to_be_visible()
+
+
+def capture(page: Page, name: str, **fields: str) -> None:
+    """Fill the capture card and save; waits for the confirmation."""
+    page.get_by_label("Name", exact=True).fill(name)
+    for label, value in fields.items():
+        page.get_by_label(label.replace("_", " ").capitalize(), exact=True).fill(value)
+    page.get_by_role("button", name="Save contact").click()
+    expect(page.get_by_text(f"Saved {name}")).to_be_visible()
+
+
+def sync_status(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_role("status", name="Sync status")
+
+
+def contact_rows(page: Page):  # type: ignore[no-untyped-def]
+    return page.get_by_role("list", name="Contacts").get_by_role("listitem")
+
+
+def open_contact(page: Page, name: str) -> None:
+    go(page, "Contacts")
+    page.get_by_role("link", name=name).click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()

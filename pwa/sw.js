@@ -4,7 +4,8 @@
 
 const CACHE_PREFIX = 'cultivate-shell-';
 const CACHE = CACHE_PREFIX + SHELL_VERSION;
-const APP_ROUTES = ['/', '/capture', '/contacts', '/follow-up', '/me'];
+// Paths the app routes on the client (server/shell.py APP_PATHS): all open the same shell.
+const APP_ROUTE = /^\/(capture|contacts(\/[^/]+)?|events(\/[^/]+)?|follow-up|me)?$/;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(precacheShell());
@@ -25,7 +26,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== location.origin || event.request.method !== 'GET') return;
   // The API is the sync module's business: never cached here.
   if (url.pathname.startsWith('/api/')) return;
-  if (event.request.mode === 'navigate' && APP_ROUTES.includes(url.pathname)) {
+  if (event.request.mode === 'navigate' && APP_ROUTE.test(url.pathname)) {
     event.respondWith(shellOrNetwork(event.request));
     return;
   }

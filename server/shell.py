@@ -10,7 +10,10 @@ from flask import Blueprint, Response, abort, current_app, send_from_directory
 bp = Blueprint("shell", __name__)
 
 # Screens the app routes to on the client; a direct visit gets the same shell.
-APP_PATHS = ["/", "/capture", "/contacts", "/follow-up", "/me"]
+APP_PATHS = [
+    "/", "/capture", "/contacts", "/contacts/<record_id>", "/events", "/events/<record_id>",
+    "/follow-up", "/me",
+]
 WORKER = "sw.js"
 
 
@@ -47,12 +50,13 @@ def _no_cache(response: Response) -> Response:
     return response
 
 
-def _index() -> Response:
+def _index(record_id: str | None = None) -> Response:
     return _no_cache(send_from_directory(_shell().root, "index.html"))
 
 
 for _path in APP_PATHS:
-    bp.add_url_rule(_path, f"index_{_path.strip('/') or 'root'}", _index)
+    _endpoint = "index_" + (_path.strip("/").replace("/<record_id>", "_record").replace("-", "_") or "root")
+    bp.add_url_rule(_path, _endpoint, _index)
 
 
 @bp.get("/manifest.json")

@@ -97,8 +97,12 @@ def test_gap_in_mutation_ids_applies_nothing(device: Device, app: Flask) -> None
 
 
 @pytest.mark.parametrize("ids", [[2, 1], [1, 1]])
-def test_unordered_or_duplicate_ids_in_one_push_are_refused(device: Device, app: Flask, ids: list[int]) -> None:
-    mutations = [{"id": i, "name": "contact.put", "args": {"id": new_id(), "fields": {"name": "X"}}} for i in ids]
+def test_unordered_or_duplicate_ids_in_one_push_are_refused(
+    device: Device, app: Flask, ids: list[int]
+) -> None:
+    mutations = [
+        {"id": i, "name": "contact.put", "args": {"id": new_id(), "fields": {"name": "X"}}} for i in ids
+    ]
     response = device.push(*mutations)
     assert response.status_code == 400
     assert "ascending" in response.get_json()["description"]
@@ -130,8 +134,13 @@ def test_delete_gives_a_tombstone_past_the_cursor(device: Device, api: Api) -> N
     other.cursor = other.pull()["cursor"]
     device.push(device.mutation("contact.delete", id=contact))
     [tombstone] = other.pull()["changes"]
-    assert tombstone == {"kind": "contact", "id": contact, "version": tombstone["version"],
-                         "deleted": True, "data": None}
+    assert tombstone == {
+        "kind": "contact",
+        "id": contact,
+        "version": tombstone["version"],
+        "deleted": True,
+        "data": None,
+    }
     assert api.get(f"/api/contacts/{contact}").status_code == 404
 
 
@@ -188,8 +197,15 @@ def test_invalid_mutation_is_reported_and_the_rest_applies(device: Device, app: 
 
 @pytest.mark.parametrize(
     "fields",
-    [{"email": "not an email"}, {"tags": ["x" * 41]}, {"tags": ["t"] * 31}, {"met_at": "yesterday"},
-     {"event_id": "42"}, {"name": ""}, {"name": None}],
+    [
+        {"email": "not an email"},
+        {"tags": ["x" * 41]},
+        {"tags": ["t"] * 31},
+        {"met_at": "yesterday"},
+        {"event_id": "42"},
+        {"name": ""},
+        {"name": None},
+    ],
 )
 def test_bad_contact_fields_are_refused(device: Device, fields: dict[str, Any]) -> None:
     contact = new_id()
@@ -209,7 +225,9 @@ def test_tags_are_trimmed_and_deduplicated(device: Device) -> None:
 def test_events_sync_like_contacts(device: Device) -> None:
     event, contact = new_id(), new_id()
     device.push(
-        device.mutation("event.put", id=event, fields={"name": "PyCon", "date": "2026-11-27", "place": "Lyon"}),
+        device.mutation(
+            "event.put", id=event, fields={"name": "PyCon", "date": "2026-11-27", "place": "Lyon"}
+        ),
         put_contact(device, contact, name="Ada", event_id=event, met_at="2026-11-27T10:00:00Z"),
         device.mutation("event.put", id=event, fields={"ended_at": "2026-11-27T18:00:00Z"}),
     )
@@ -249,7 +267,9 @@ def test_push_needs_sign_in(api: Api) -> None:
     assert response.status_code == 401
 
 
-def test_failure_half_way_applies_nothing(device: Device, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_half_way_applies_nothing(
+    device: Device, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from server.sync import engine
 
     real = engine.apply_mutation

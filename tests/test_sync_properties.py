@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule
 from sqlalchemy import select
 
 from server.db import db
@@ -88,7 +88,12 @@ class Device:
         while True:
             response = self.api.post(
                 "/api/sync/pull",
-                {"client_id": self.client_id, "cursor": self.cursor, "acked_mutation_id": self.acked, "limit": 2},
+                {
+                    "client_id": self.client_id,
+                    "cursor": self.cursor,
+                    "acked_mutation_id": self.acked,
+                    "limit": 2,
+                },
             )
             assert response.status_code == 200
             page = response.get_json()
@@ -206,6 +211,10 @@ def test_devices_converge_on_the_server(app: Flask) -> None:
 
     run_state_machine_as_test(
         fresh,
-        settings=settings(max_examples=40, stateful_step_count=30, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]),
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        ),
     )

@@ -1,86 +1,188 @@
-// Wires the app: service worker, who is signed in, and which screen shows.
+// Wires the app: service worker, who is signed in, the local store and sync, and which
+// screen shows. Screens own their DOM; this module only routes between them.
 
 import * as account from './account.js';
+import * as events from './events.js';
+import { initCapture } from './screens/capture.js';
 import { initCodes } from './screens/codes.js';
+import { initContact } from './screens/contact.js';
+import { initContacts } from './screens/contacts.js';
+import { initEvents } from './screens/events.js';
 import { initMe } from './screens/me.js';
 import { initWelcome } from './screens/welcome.js';
+import * as store from './store.js';
 import { registerWorker } from './sw-bridge.js';
+import * as sync from './sync.js';
+import { confirmAction } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const SCREENS = ['welcome', 'codes', 'capture', 'contacts', 'follow-up', 'me'];
-const HOME = 'capture';
+const SCREENS = ['welcome', 'codes', 'capture', 'contacts', 'contact', 'events', 'event', 'follow-up', 'me'];
+const TABS = { contact: 'contacts', event: 'events' };
+const HOME = '/capture';
 
 let me = account.cachedMe();
 let current = null;
 
-const welcome = initWelcome((signedIn, codes) => {
-  me = signedIn;
-  if (codes) {
-    codesScreen.show(codes);
-    show('codes');
-  } else {
-    navigate(location.pathname === '/' ? `/${HOME}` : location.pathname, { replace: true });
-  }
-});
-const codesScreen = initCodes(() => navigate(`/${HOME}`));
-const meScreen = initMe({
-  onSignedOut: () => {
-    me = null;
-    account.forget();
-    history.replaceState(null, '', '/');
-    show('welcome');
-  },
-  onCodes: (codes) => {
-    codesScreen.show(codes);
-    show('codes');
-  },
-});
-
-/** Which screen a path names; unknown paths and "/" open the home screen. */
-function screenFor(pathname) {
-  const name = pathname.replace(/^\/+|\/+$/g, '');
-  return SCREENS.includes(name) && name !== 'welcome' && name !== 'codes' ? name : HOME;
+// One screen is in the document at a time; the others wait detached, listeners and all, so
+// labels and ids are never ambiguous (and hidden screens cost the page nothing).
+const main = $('app');
+const sections = new Map(SCREENS.map((name) => [name, $(`screen-${name}`)]));
+for (const section of sections.values()) {
+  section.remove();
+  section.hidden = false;
 }
+const root = (name) => sections.get(name);
 
-function show(name) {
-  if (current === 'welcome' && name !== 'welcome') welcome.leave();
-  current = name;
-  $('loading').hidden = true;
-  for (const screen of SCREENS) $(`screen-${screen}`).hidden = screen !== name;
-  const signedInScreen = name !== 'welcome' && name !== 'codes';
-  $('tabs').hidden = !signedInScreen;
-  for (const link of $('tabs').querySelectorAll('a')) {
-    if (link.dataset.screen === name) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
-  }
-  if (name === 'welcome') welcome.enter();
-  if (name === 'me') meScreen.enter(me);
-  $('app').focus({ preventScroll: true });
-  window.scrollTo(0, 0);
+/** Which screen (and record id) a path names; unknown paths open the home screen. */
+function route(pathname) {
+  const [first, id] = pathname.split('/').filter(Boolean);
+  if (first === 'contacts' && id) return { name: 'contact', params: { id } };
+  if (first === 'events' && id) return { name: 'event', params: { id } };
+  if (['capture', 'contacts', 'events', 'follow-up', 'me'].includes(first)) return { name: first, params: {} };
+  return { name: 'capture', params: {} };
 }
 
 function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, '', path);
-  else if (path !== location.pathname) history.pushState(null, '', path);
-  show(me ? screenFor(path) : 'welcome');
+  else if (path !== location.pathname + location.search) history.pushState(null, '', path);
+  render();
 }
 
-$('tabs').addEventListener('click', (event) => {
-  const link = event.target.closest('a[data-screen]');
-  if (!link || event.metaKey || event.ctrlKey) return;
+function render() {
+  if (!me) {
+    show('welcome', {});
+    return;
+  }
+  const { name, params } = route(location.pathname);
+  params.startEvent = new URLSearchParams(location.search).has('start-event');
+  show(name, params);
+}
+
+const welcome = initWelcome(root('welcome'), async (signedIn, codes) => {
+  me = signedIn;
+  await openLocalData();
+  if (codes) {
+    codesScreen.show(codes);
+    show('codes', {});
+  } else {
+    navigate(location.pathname === '/' ? HOME : location.pathname, { replace: true });
+  }
+});
+const codesScreen = initCodes(root('codes'), () => navigate(HOME));
+const capture = initCapture(root('capture'));
+const contacts = initContacts(root('contacts'));
+const contact = initContact(root('contact'), (path) => navigate(path));
+const eventScreens = initEvents(root('events'), root('event'));
+const meScreen = initMe(root('me'), {
+  onSignOut: signOut,
+  onSignedOut: forgetPerson,
+  onCodes: (codes) => {
+    codesScreen.show(codes);
+    show('codes', {});
+  },
+});
+const enterScreen = {
+  welcome: () => welcome.enter(),
+  capture: (params) => capture.enter(params),
+  contacts: () => contacts.enter(),
+  contact: (params) => contact.enter(params),
+  events: () => eventScreens.list.enter(),
+  event: (params) => eventScreens.detail.enter(params),
+  me: () => meScreen.enter(me),
+};
+
+function show(name, params) {
+  if (current === 'welcome' && name !== 'welcome') welcome.leave();
+  current = name;
+  if (main.firstElementChild !== sections.get(name)) main.replaceChildren(sections.get(name));
+  const signedInScreen = name !== 'welcome' && name !== 'codes';
+  $('tabs').hidden = !signedInScreen;
+  $('appbar').hidden = !signedInScreen;
+  const tab = TABS[name] ?? name;
+  for (const link of $('tabs').querySelectorAll('a')) {
+    if (link.dataset.screen === tab) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  enterScreen[name]?.(params);
+  if (name !== 'capture') $('app').focus({ preventScroll: true });
+  window.scrollTo(0, 0);
+}
+
+// Links marked data-nav move between screens without a page load.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest('a[data-nav], #tabs a');
+  if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
   event.preventDefault();
   navigate(link.getAttribute('href'));
 });
-window.addEventListener('popstate', () => show(me ? screenFor(location.pathname) : 'welcome'));
+window.addEventListener('popstate', render);
+
+/** Open this person's local database and start syncing it. */
+async function openLocalData() {
+  await store.open(me.user.id);
+  refreshEventChip();
+  sync.startSync();
+}
+
+async function refreshEventChip() {
+  if (!store.isOpen()) return;
+  const event = await events.currentEvent();
+  $('appbar-event').hidden = !event;
+  $('appbar-event').textContent = event ? `At ${event.name}` : '';
+}
+
+/** Sign out here; on a shared phone this person's local data goes too (after a warning). */
+async function signOut() {
+  const pending = await store.pendingCount();
+  if (pending) {
+    const ok = await confirmAction(
+      `${pending === 1 ? '1 change has' : `${pending} changes have`} not reached the server yet. ` +
+      'Signing out now deletes them from this phone.', 'Sign out anyway');
+    if (!ok) return false;
+  }
+  await account.signOut();
+  await forgetPerson();
+  return true;
+}
+
+async function forgetPerson() {
+  const userId = me?.user?.id;
+  sync.stopSync();
+  me = null;
+  account.forget();
+  if (userId) await store.destroy(userId).catch(() => {});
+  history.replaceState(null, '', '/');
+  show('welcome', {});
+}
+
+sync.statusEvents.addEventListener('status', (event) => {
+  const status = $('sync-status');
+  status.textContent = sync.describe(event.detail);
+  status.dataset.state = event.detail.state;
+});
+store.changes.addEventListener('change', (event) => {
+  if (event.detail.kinds.has('event')) refreshEventChip();
+});
 
 async function start() {
   // Open at once from what this device knows; the server's answer may correct it.
-  show(me ? screenFor(location.pathname) : 'welcome');
+  if (me) await openLocalData();
+  render();
   try {
     const fresh = await account.fetchMe();
-    const changed = Boolean(fresh) !== Boolean(me);
-    me = fresh;
-    if (changed) show(me ? screenFor(location.pathname) : 'welcome');
+    if (!fresh && me) {
+      // Signed out elsewhere: keep local data (it may hold unsynced captures) until sign-in.
+      me = null;
+      sync.stopSync();
+      store.close();
+      render();
+    } else if (fresh && !me) {
+      me = fresh;
+      await openLocalData();
+      render();
+    } else {
+      me = fresh;
+    }
   } catch {
     // Offline: keep showing what this device knows.
   }

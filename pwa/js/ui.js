@@ -13,13 +13,27 @@ export function el(tag, attrs = {}, ...children) {
 }
 
 let toastTimer;
-/** Say something briefly in the polite live region. */
-export function toast(message) {
+/**
+ * Say something briefly in the polite live region, optionally with one action
+ * (toast('Deleted Ada', {action: 'Undo', onAction})); an action keeps it up longer.
+ */
+export function toast(message, { action, onAction } = {}) {
   const node = document.getElementById('toast');
-  node.textContent = message;
+  const button = document.getElementById('toast-action');
+  document.getElementById('toast-text').textContent = message;
+  button.hidden = !action;
+  button.textContent = action ?? '';
+  button.onclick = action ? () => {
+    node.classList.remove('show');
+    button.hidden = true;
+    onAction();
+  } : null;
   node.classList.add('show');
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => node.classList.remove('show'), 3500);
+  toastTimer = setTimeout(() => {
+    node.classList.remove('show');
+    button.hidden = true;
+  }, action ? 8000 : 3500);
 }
 
 /** Ask for confirmation in the page's dialog; resolves true when confirmed. */
@@ -59,4 +73,23 @@ export function timeAgo(iso, now = Date.now()) {
     if (Math.abs(seconds) < steps[i][0]) return relative.format(Math.round(seconds / steps[i - 1][0]), steps[i - 1][1]);
   }
   return formatDate(iso);
+}
+
+/** Local calendar date as YYYY-MM-DD (for date inputs). */
+export function today() {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+}
+
+/** "27 Nov 2026" for a YYYY-MM-DD date, read as a calendar day (no time zone shift). */
+export function formatDay(day) {
+  const [y, m, d] = day.split('-').map(Number);
+  return dateFormat.format(new Date(y, m - 1, d));
+}
+
+/** Read a form's named fields as trimmed strings (empty fields as ""). */
+export function readForm(form) {
+  const values = {};
+  for (const field of form.querySelectorAll('input[name], textarea[name]')) values[field.name] = field.value.trim();
+  return values;
 }

@@ -2,10 +2,11 @@
 
 import { el, toast } from '../ui.js';
 
-const $ = (id) => document.getElementById(id);
-
 /** Wire the codes screen; `onDone()` runs when the person confirms they saved them. */
-export function initCodes(onDone) {
+export function initCodes(root, onDone) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
   let codes = [];
   const asText = () => `Cultivate recovery codes\nEach code works once.\n\n${codes.join('\n')}\n`;
 

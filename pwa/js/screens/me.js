@@ -4,12 +4,16 @@ import * as account from '../account.js';
 import { describePasskeyError } from '../webauthn.js';
 import { busy, confirmAction, el, formatDate, timeAgo, toast } from '../ui.js';
 
-const $ = (id) => document.getElementById(id);
-
 const explain = (e) => (e?.status !== undefined ? e.message : describePasskeyError(e));
 
-/** Wire the Me screen; `onSignedOut()` runs after sign-out, `onCodes(codes)` after new codes. */
-export function initMe({ onSignedOut, onCodes }) {
+/**
+ * Wire the Me screen. `onSignOut()` signs out (it may ask first); `onSignedOut()` runs when
+ * the server says the session is gone; `onCodes(codes)` shows new recovery codes.
+ */
+export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
   async function renderPasskeys() {
     const passkeys = await account.listPasskeys();
     const only = passkeys.length === 1;
@@ -124,8 +128,7 @@ export function initMe({ onSignedOut, onCodes }) {
 
   $('sign-out').addEventListener('click', (event) => busy(event.currentTarget, async () => {
     try {
-      await account.signOut();
-      onSignedOut();
+      await onSignOut();
     } catch (e) {
       toast(explain(e));
     }

@@ -4,10 +4,11 @@ import * as account from '../account.js';
 import { autofillSupported, describePasskeyError, passkeysSupported } from '../webauthn.js';
 import { busy } from '../ui.js';
 
-const $ = (id) => document.getElementById(id);
-
 /** Wire the welcome screen; `onSignedIn(me, codes?)` runs after any successful path. */
-export function initWelcome(onSignedIn) {
+export function initWelcome(root, onSignedIn) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
   const error = $('welcome-error');
   const show = (e) => {
     const message = e?.status !== undefined ? e.message : describePasskeyError(e);

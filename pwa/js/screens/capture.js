@@ -1,0 +1,112 @@
+// Capture: the business-card form. Save stores locally at once, confirms, and clears for the
+// next person; the current event tags every capture until it is ended.
+
+import * as events from '../events.js';
+import * as store from '../store.js';
+import { syncSoon } from '../sync.js';
+import { formatDay, readForm, today, toast } from '../ui.js';
+
+/** Wire the Capture screen. */
+export function initCapture(root) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
+  const form = $('capture-form');
+  let current = null;
+  let savedHere = 0;
+
+  async function showEvent() {
+    current = await events.currentEvent();
+    $('event-current').hidden = !current;
+    $('event-start').hidden = Boolean(current) || !$('event-form').hidden;
+    if (current) {
+      $('event-current-name').textContent = current.name;
+      $('event-current-meta').textContent = [current.date && formatDay(current.date), current.place].filter(Boolean).join(' · ');
+    }
+    const metWhere = $('c-met-where');
+    // Prefill from the event unless the person typed their own.
+    if (!metWhere.dataset.touched) metWhere.value = current ? current.name : '';
+  }
+
+  $('c-met-where').addEventListener('input', (event) => {
+    event.target.dataset.touched = event.target.value ? 'yes' : '';
+  });
+
+  $('event-start').addEventListener('click', () => {
+    $('event-form').hidden = false;
+    $('event-start').hidden = true;
+    $('event-start').setAttribute('aria-expanded', 'true');
+    if (!$('event-date').value) $('event-date').value = today();
+    $('event-name').focus();
+  });
+  const closeEventForm = () => {
+    $('event-form').hidden = true;
+    $('event-start').setAttribute('aria-expanded', 'false');
+    $('event-form').reset();
+    showEvent();
+  };
+  $('event-cancel').addEventListener('click', closeEventForm);
+  $('event-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const name = $('event-name').value.trim();
+    if (!name) {
+      $('event-name').focus();
+      toast('Give the event a name');
+      return;
+    }
+    await events.startEvent({ name, date: $('event-date').value, place: $('event-place').value.trim() });
+    savedHere = 0;
+    closeEventForm();
+    syncSoon();
+    $('c-name').focus();
+  });
+  $('event-end').addEventListener('click', async () => {
+    if (!current) return;
+    const ended = current;
+    await events.endEvent(ended.id);
+    toast(`Ended ${ended.name}`);
+    syncSoon();
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const values = readForm(form);
+    $('capture-error').textContent = '';
+    if (!values.name) {
+      $('capture-error').textContent = 'Add a name: it is the one thing a contact needs.';
+      $('c-name').focus();
+      return;
+    }
+    if (values.email && !$('c-email').checkValidity()) {
+      $('capture-error').textContent = 'That email address looks incomplete. Fix it or leave it empty.';
+      $('c-email').focus();
+      return;
+    }
+    const fields = { met_at: new Date().toISOString() };
+    for (const [name, value] of Object.entries(values)) if (value) fields[name] = value;
+    if (current) fields.event_id = current.id;
+    const saved = await store.write('contact', crypto.randomUUID(), fields);
+    savedHere += 1;
+    form.reset();
+    delete $('c-met-where').dataset.touched;
+    if (current) $('c-met-where').value = current.name;
+    $('capture-saved').textContent = current
+      ? `Saved ${saved.name} · ${savedHere} met at ${current.name}`
+      : `Saved ${saved.name}`;
+    $('c-name').focus();
+    syncSoon();
+  });
+
+  store.changes.addEventListener('change', (event) => {
+    if (event.detail.kinds.has('event') && root.isConnected) showEvent();
+  });
+
+  return {
+    async enter(params) {
+      await showEvent();
+      if (params.startEvent && !current) $('event-start').click();
+      else $('c-name').focus();
+    },
+    currentEvent: () => current,
+  };
+}

@@ -1,0 +1,99 @@
+// A contact's page: view and edit every field, tags, delete with undo.
+
+import * as store from '../store.js';
+import { changedFields, parseTags } from '../records.js';
+import { syncSoon } from '../sync.js';
+import { formatDate, readForm, toast } from '../ui.js';
+
+const FIELDS = ['name', 'title', 'company', 'email', 'phone', 'met_where', 'notes', 'they_need', 'i_can_offer'];
+
+/** Wire the contact page; `navigate(path)` moves between screens. */
+export function initContact(root, navigate) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
+  const form = $('contact-form');
+  let loaded = null;
+
+  function fill(contact, eventName) {
+    loaded = contact;
+    $('contact-title').textContent = contact.name;
+    const met = [contact.met_at && `Met ${formatDate(contact.met_at)}`, eventName && `at ${eventName}`].filter(Boolean);
+    $('contact-met').textContent = met.join(' ');
+    for (const name of FIELDS) form.elements[name].value = contact[name] ?? '';
+    form.elements.tags.value = (contact.tags ?? []).join(', ');
+    $('contact-error').textContent = '';
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!loaded) return;
+    const values = readForm(form);
+    if (!values.name) {
+      $('contact-error').textContent = 'A contact needs a name.';
+      form.elements.name.focus();
+      return;
+    }
+    if (values.email && !form.elements.email.checkValidity()) {
+      $('contact-error').textContent = 'That email address looks incomplete.';
+      form.elements.email.focus();
+      return;
+    }
+    const after = {};
+    // An emptied field is cleared (null), so the server forgets it too.
+    for (const name of FIELDS) after[name] = values[name] || null;
+    after.tags = parseTags(values.tags);
+    const before = { ...loaded, tags: loaded.tags ?? [] };
+    const changed = changedFields(before, after);
+    if (!Object.keys(changed).length) {
+      toast('No changes to save');
+      return;
+    }
+    const saved = await store.write('contact', loaded.id, changed);
+    fill(saved, undefined);
+    toast('Saved');
+    syncSoon();
+  });
+
+  $('contact-delete').addEventListener('click', async () => {
+    if (!loaded) return;
+    const snapshot = loaded;
+    await store.write('contact', snapshot.id, null);
+    syncSoon();
+    navigate('/contacts');
+    toast(`Deleted ${snapshot.name}`, {
+      action: 'Undo',
+      onAction: async () => {
+        const { id, ...fields } = snapshot;
+        await store.write('contact', id, fields);
+        syncSoon();
+        toast(`Restored ${snapshot.name}`);
+      },
+    });
+  });
+
+  store.changes.addEventListener('change', async (event) => {
+    // Another device changed this contact while it is open: show the merged result,
+    // unless the person is mid-edit.
+    if (!loaded || !root.isConnected || !event.detail.kinds.has('contact')) return;
+    if (form.contains(document.activeElement)) return;
+    const fresh = await store.get('contact', loaded.id);
+    if (fresh) fill(fresh, undefined);
+  });
+
+  return {
+    async enter({ id }) {
+      const contact = id && (await store.get('contact', id));
+      form.hidden = !contact;
+      $('contact-delete').hidden = !contact;
+      if (!contact) {
+        loaded = null;
+        $('contact-title').textContent = 'Contact not found';
+        $('contact-met').textContent = 'It may have been deleted on another device.';
+        return;
+      }
+      const event = contact.event_id && (await store.get('event', contact.event_id));
+      fill(contact, event?.name);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// Contacts: newest first, with instant offline search over every field, and the list of
+// changes the server refused.
+
+import * as store from '../store.js';
+import { searchText } from '../records.js';
+import { el, formatDate, toast } from '../ui.js';
+
+const SHOWN = 200; // rendering more than this helps no one on a phone
+
+/** Wire the Contacts screen. */
+export function initContacts(root) {
+  // Screens live outside the document while hidden, so look up ids within this one.
+  const $ = (id) => root.querySelector(`#${id}`);
+
+  let people = []; // [{contact, text}] newest first
+  let stale = true;
+
+  async function load() {
+    const [contacts, events] = await Promise.all([store.all('contact'), store.all('event')]);
+    const eventNames = new Map(events.map((e) => [e.id, e.name]));
+    people = contacts
+      .map((contact) => ({ contact, event: eventNames.get(contact.event_id), text: searchText(contact, eventNames.get(contact.event_id)) }))
+      .sort((a, b) => (b.contact.met_at ?? '').localeCompare(a.contact.met_at ?? ''));
+    stale = false;
+  }
+
+  function render() {
+    const query = $('contact-search').value.trim().toLowerCase();
+    const words = query.split(/\s+/).filter(Boolean);
+    const matches = words.length ? people.filter((p) => words.every((w) => p.text.includes(w))) : people;
+    $('contact-list').replaceChildren(...matches.slice(0, SHOWN).map(personItem));
+    $('contacts-empty').hidden = people.length > 0;
+    $('contact-search').hidden = people.length === 0;
+    let count = '';
+    if (people.length && words.length) {
+      count = matches.length ? `${matches.length} of ${people.length} match` : `No one matches “${query}”`;
+    } else if (people.length) {
+      count = people.length === 1 ? '1 person' : `${people.length} people`;
+    }
+    if (matches.length > SHOWN) count += ` · showing the newest ${SHOWN}`;
+    $('contact-count').textContent = count;
+  }
+
+  async function renderProblems() {
+    const problems = await store.problems();
+    $('problems').hidden = problems.length === 0;
+    $('problem-list').replaceChildren(...problems.map((problem) => {
+      const fields = problem.args?.fields ?? {};
+      const what = fields.name ? `“${fields.name}”` : problem.name.startsWith('event') ? 'an event' : 'a contact';
+      const dismiss = el('button', { type: 'button', class: 'button secondary small' }, 'Dismiss');
+      dismiss.addEventListener('click', () => store.dismissProblem(problem.mutation_id));
+      const copy = el('button', { type: 'button', class: 'button secondary small' }, 'Copy what I typed');
+      copy.addEventListener('click', async () => {
+        await navigator.clipboard.writeText(Object.values(fields).filter((v) => typeof v === 'string').join('\n')).catch(() => {});
+        toast('Copied');
+      });
+      return el('li', {},
+        el('span', { class: 'item-name' }, `A change to ${what} was not saved`),
+        el('span', { class: 'item-meta' }, problem.description),
+        el('div', { class: 'item-actions' }, copy, dismiss));
+    }));
+  }
+
+  $('contact-search').addEventListener('input', render);
+
+  store.changes.addEventListener('change', async (event) => {
+    const { kinds } = event.detail;
+    if (kinds.has('contact') || kinds.has('event')) stale = true;
+    if (!root.isConnected) return;
+    if (stale) await load();
+    render();
+    if (kinds.has('problems')) renderProblems();
+  });
+
+  return {
+    async enter() {
+      if (stale) await load();
+      render();
+      renderProblems();
+    },
+  };
+}
+
+/** One row of a people list: a link to the contact page. */
+export function personItem({ contact, event }) {
+  const role = [contact.title, contact.company].filter(Boolean).join(' · ');
+  const met = [event, contact.met_at && formatDate(contact.met_at)].filter(Boolean).join(' · ');
+  return el('li', {},
+    el('a', { href: `/contacts/${contact.id}`, 'data-nav': true },
+      el('span', { class: 'who' }, contact.name),
+      role ? el('span', { class: 'what' }, role) : null,
+      met ? el('span', { class: 'what' }, `Met ${met}`) : null,
+      contact.tags?.length ? el('span', { class: 'chips' }, ...contact.tags.map((t) => el('span', { class: 'chip' }, t))) : null));
+}

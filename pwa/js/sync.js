@@ -1,0 +1,169 @@
+// Moves the outbox to the server and server changes into the store. The only module that
+// talks to /api/sync. Runs after saves, when the network returns, on open and on return to
+// the app; backs off after failures; reports where the data stands.
+
+import { ApiError, post } from './api.js';
+import * as store from './store.js';
+
+const PUSH_BATCH = 100;
+const PULL_PAGE = 500;
+const MAX_BACKOFF_MS = 60_000;
+
+/** @typedef {{state: 'offline'|'syncing'|'synced'|'waiting'|'failed'|'signed-out', pending: number, problems: number, message?: string}} SyncStatus */
+
+/** Notifies listeners with detail: SyncStatus. */
+export const statusEvents = new EventTarget();
+
+let running = null;
+let again = false;
+let failures = 0;
+let retryTimer = null;
+let lastStatus = { state: 'synced', pending: 0, problems: 0 };
+let started = false;
+
+async function report(state, message) {
+  const [pending, problems] = await Promise.all([store.pendingCount(), store.problems().then((p) => p.length)]);
+  lastStatus = { state, pending, problems, message };
+  statusEvents.dispatchEvent(new CustomEvent('status', { detail: lastStatus }));
+}
+
+/** The latest status, for a screen that just opened. */
+export const currentStatus = () => lastStatus;
+
+/** Describe a status in a few words, as the Sync status element shows it. */
+export function describe({ state, pending, problems, message }) {
+  const waiting = pending ? ` · ${pending} waiting` : '';
+  const refused = problems ? ` · ${problems} not saved` : '';
+  switch (state) {
+    case 'offline': return `Offline${waiting}`;
+    case 'syncing': return 'Syncing…';
+    case 'waiting': return `${pending} waiting`;
+    case 'failed': return `${message}${waiting}`;
+    case 'signed-out': return `Sign in again to sync${waiting}`;
+    default: return `Synced${refused}`;
+  }
+}
+
+/** Sync now (or right after the sync under way); resolves when done. */
+export function syncNow() {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      await syncOnce();
+    } while (again);
+  })().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function syncOnce() {
+  clearTimeout(retryTimer);
+  if (!store.isOpen()) return; // signed out
+  if (!navigator.onLine) {
+    await report('offline');
+    return;
+  }
+  await report('syncing');
+  try {
+    const { clientId } = await store.syncState();
+    await pushAll(clientId);
+    await pullAll(clientId);
+    failures = 0;
+    const pending = await store.pendingCount();
+    await report(pending ? 'waiting' : 'synced');
+  } catch (error) {
+    await handleFailure(error);
+  }
+}
+
+async function pushAll(clientId) {
+  let after = 0;
+  for (;;) {
+    const mutations = await store.outboxAfter(after, PUSH_BATCH);
+    if (!mutations.length) return;
+    const { last_mutation_id: confirmed } = await post('/api/sync/push', { client_id: clientId, mutations });
+    // Confirmed mutations leave the outbox on the next pull, together with their rows.
+    after = Math.max(confirmed, mutations[mutations.length - 1].id);
+  }
+}
+
+async function pullAll(clientId) {
+  let { cursor, acked } = await store.syncState();
+  for (;;) {
+    const page = await post('/api/sync/pull', {
+      client_id: clientId, cursor, acked_mutation_id: acked, limit: PULL_PAGE,
+    });
+    await store.applyPull(page, !page.has_more);
+    cursor = page.cursor;
+    acked = page.has_more ? acked : page.last_mutation_id;
+    if (!page.has_more) return;
+  }
+}
+
+async function handleFailure(error) {
+  if (error instanceof ApiError && error.status === 401) {
+    await report('signed-out');
+    statusEvents.dispatchEvent(new Event('signed-out'));
+    return;
+  }
+  if (!navigator.onLine) {
+    await report('offline'); // the `online` event brings us back
+    return;
+  }
+  failures += 1;
+  // Exponential backoff with jitter, so a recovering server is not stampeded.
+  const delay = Math.min(MAX_BACKOFF_MS, 500 * 2 ** failures) * (0.75 + Math.random() / 2);
+  retryTimer = setTimeout(syncNow, delay);
+  if (error instanceof ApiError && error.status === 0) {
+    // The network is up but the server is out of reach (a captive portal, a restart).
+    await report('offline');
+    return;
+  }
+  const seconds = Math.round(delay / 1000);
+  const reason = error instanceof ApiError && error.status >= 500
+    ? 'Server trouble' : (error?.message || 'Sync failed');
+  await report('failed', `${reason}; retrying in ${seconds} s`);
+}
+
+let saveTimer = null;
+/** Ask for a sync soon after a local save (several quick saves share one sync). */
+export function syncSoon() {
+  if (!store.isOpen()) return;
+  store.pendingCount().then((pending) => {
+    if (!navigator.onLine) report('offline');
+    else if (!running) report('waiting');
+    return pending;
+  }).catch(() => {});
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(syncNow, 300);
+}
+
+/** Start syncing on open, on `online`, and whenever the app comes back into view. */
+export function startSync() {
+  if (!started) {
+    started = true;
+    window.addEventListener('online', () => {
+      failures = 0;
+      syncNow();
+    });
+    window.addEventListener('offline', () => report('offline'));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') syncNow();
+    });
+    store.changes.addEventListener('change', (event) => {
+      if (event.detail.kinds.has('problems')) report(lastStatus.state, lastStatus.message);
+    });
+  }
+  return syncNow();
+}
+
+/** Stop timers (sign-out). */
+export function stopSync() {
+  clearTimeout(retryTimer);
+  clearTimeout(saveTimer);
+}
