@@ -70,6 +70,7 @@ def start_server(data_dir: Path, **extra_env: str) -> RunningServer:
     if os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
         env["CULTIVATE_DATABASE_URL"] = os.environ["CULTIVATE_TEST_DATABASE_URL"]
     env.update(extra_env)
+    data_dir.mkdir(parents=True, exist_ok=True)
     return RunningServer(data_dir, free_port(), env).start()
 
 
