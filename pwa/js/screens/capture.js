@@ -93,7 +93,9 @@ export function initCapture(root) {
     $('capture-saved').textContent = current
       ? `Saved ${saved.name} · ${savedHere} met at ${current.name}`
       : `Saved ${saved.name}`;
-    $('c-name').focus();
+    // Ready for the next person: back to the top of the card, cursor in Name.
+    window.scrollTo({ top: 0 });
+    $('c-name').focus({ preventScroll: true });
     syncSoon();
   });
 
