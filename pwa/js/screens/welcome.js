@@ -29,7 +29,9 @@ export function initWelcome(root, onSignedIn) {
       const me = await account.signIn({ conditional: true, signal: controller.signal });
       onSignedIn(me);
     } catch (e) {
-      if (e?.name !== 'AbortError' && e?.status !== 0) show(e);
+      // The person never asked for this request: only a server refusal of a passkey they
+      // picked is worth a word; browser-side cancellations and offline stay silent.
+      if (e?.status >= 400) show(e);
     } finally {
       if (autofill === controller) delete form.dataset.autofill;
     }
