@@ -18,8 +18,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 PHONE = "Pixel 7"
 
@@ -41,9 +47,19 @@ class RunningServer:
     def start(self) -> "RunningServer":
         with (self.data_dir / "server.log").open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
-                 "--data-dir", str(self.data_dir)],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "server.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--data-dir",
+                    str(self.data_dir),
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -97,8 +113,9 @@ def phone(playwright: Playwright) -> dict[str, Any]:
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any], phone: dict[str, Any],
-                         server: RunningServer) -> dict[str, Any]:
+def browser_context_args(
+    browser_context_args: dict[str, Any], phone: dict[str, Any], server: RunningServer
+) -> dict[str, Any]:
     return {**browser_context_args, **phone, "base_url": server.url}
 
 
@@ -108,11 +125,19 @@ class Authenticator:
     def __init__(self, context: BrowserContext, page: Page) -> None:
         self.cdp = context.new_cdp_session(page)
         self.cdp.send("WebAuthn.enable", {"enableUI": False})
-        self.id = self.cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-            "protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
-            "hasUserVerification": True, "isUserVerified": True,
-            "automaticPresenceSimulation": True,
-        }})["authenticatorId"]
+        self.id = self.cdp.send(
+            "WebAuthn.addVirtualAuthenticator",
+            {
+                "options": {
+                    "protocol": "ctap2",
+                    "transport": "internal",
+                    "hasResidentKey": True,
+                    "hasUserVerification": True,
+                    "isUserVerified": True,
+                    "automaticPresenceSimulation": True,
+                }
+            },
+        )["authenticatorId"]
 
     def credentials(self) -> list[dict[str, Any]]:
         return self.cdp.send("WebAuthn.getCredentials", {"authenticatorId": self.id})["credentials"]

@@ -47,7 +47,11 @@ def test_sign_in_with_passkey_autofill(page: Page, authenticator: Authenticator)
 
 
 def test_second_passkey_works_on_a_fresh_device_and_one_can_be_removed(
-    page: Page, authenticator: Authenticator, browser: Browser, phone: dict, server: RunningServer,
+    page: Page,
+    authenticator: Authenticator,
+    browser: Browser,
+    phone: dict,
+    server: RunningServer,
 ) -> None:
     sign_up(page, "Mary Jackson")
     open_me(page)
@@ -89,7 +93,8 @@ def test_rename_a_passkey(page: Page, authenticator: Authenticator) -> None:
 
 
 def test_recovery_code_enrols_a_new_passkey_and_is_used_up(
-    page: Page, authenticator: Authenticator,
+    page: Page,
+    authenticator: Authenticator,
 ) -> None:
     codes = sign_up(page, "Annie Easley")
     sign_out(page, authenticator)  # and every passkey is lost with it
@@ -116,8 +121,9 @@ def test_recovery_code_enrols_a_new_passkey_and_is_used_up(
     expect(page.get_by_role("alert")).to_have_text("That recovery code is not valid or was already used.")
 
 
-def test_sign_out_everywhere_else(page: Page, authenticator: Authenticator, browser: Browser,
-                                  phone: dict, server: RunningServer) -> None:
+def test_sign_out_everywhere_else(
+    page: Page, authenticator: Authenticator, browser: Browser, phone: dict, server: RunningServer
+) -> None:
     sign_up(page, "Evelyn Boyd")
     other = browser.new_context(**phone, base_url=server.url)
     other_page = other.new_page()

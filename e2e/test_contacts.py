@@ -53,8 +53,12 @@ def test_search_matches_any_field_instantly(page: Page, authenticator: Authentic
     capture(page, "Alan Turing", Email="alan@bletchley.example")
     go(page, "Contacts")
     search = page.get_by_label("Search contacts")
-    for query, expected in [("poetry", ["Ada Lovelace"]), ("COMPILER", ["Grace Hopper"]),
-                            ("bletchley", ["Alan Turing"]), ("a", None)]:
+    for query, expected in [
+        ("poetry", ["Ada Lovelace"]),
+        ("COMPILER", ["Grace Hopper"]),
+        ("bletchley", ["Alan Turing"]),
+        ("a", None),
+    ]:
         search.fill(query)
         if expected is None:
             expect(contact_rows(page)).to_have_count(3)
@@ -71,9 +75,15 @@ def test_edit_every_field_with_tags_then_delete_and_undo(page: Page, authenticat
     capture(page, "Ada Lovelace")
     open_contact(page, "Ada Lovelace")
     values = {
-        "Title": "Countess", "Company": "Engines", "Email": "ada@example.org", "Phone": "+44 20 7946 0000",
-        "Where we met": "Royal Society", "Notes": "Poetical science", "They need": "funding",
-        "I can offer": "introductions", "Tags": "math, design, Math",
+        "Title": "Countess",
+        "Company": "Engines",
+        "Email": "ada@example.org",
+        "Phone": "+44 20 7946 0000",
+        "Where we met": "Royal Society",
+        "Notes": "Poetical science",
+        "They need": "funding",
+        "I can offer": "introductions",
+        "Tags": "math, design, Math",
     }
     for label, value in values.items():
         page.get_by_label(label, exact=True).fill(value)
@@ -110,7 +120,8 @@ def test_event_tags_captures_until_ended(page: Page, authenticator: Authenticato
 
 
 def test_sign_out_warns_about_unsynced_changes_and_removes_local_data(
-    page: Page, authenticator: Authenticator,
+    page: Page,
+    authenticator: Authenticator,
 ) -> None:
     sign_up(page, "Shared Phone")
     wait_until_controlled(page)
@@ -137,13 +148,17 @@ def test_sign_out_warns_about_unsynced_changes_and_removes_local_data(
 
 
 def test_captures_survive_a_browser_restart_with_the_server_down(
-    playwright: Playwright, phone: dict, tmp_path: Path,
+    playwright: Playwright,
+    phone: dict,
+    tmp_path: Path,
 ) -> None:
     server = start_server(tmp_path / "server")
     profile = tmp_path / "profile"
     launch = {"executable_path": CHROMIUM, "args": CHROMIUM_ARGS} if CHROMIUM else {"args": CHROMIUM_ARGS}
     try:
-        context = playwright.chromium.launch_persistent_context(profile, **launch, **phone, base_url=server.url)
+        context = playwright.chromium.launch_persistent_context(
+            profile, **launch, **phone, base_url=server.url
+        )
         page = context.pages[0] if context.pages else context.new_page()
         Authenticator(context, page)
         sign_up(page, "Restarted Phone")
@@ -153,7 +168,9 @@ def test_captures_survive_a_browser_restart_with_the_server_down(
         context.close()
         server.stop()
 
-        context = playwright.chromium.launch_persistent_context(profile, **launch, **phone, base_url=server.url)
+        context = playwright.chromium.launch_persistent_context(
+            profile, **launch, **phone, base_url=server.url
+        )
         page = context.pages[0] if context.pages else context.new_page()
         page.goto("/contacts")
         expect(contact_rows(page)).to_have_count(1)
@@ -170,9 +187,14 @@ def test_captures_survive_a_browser_restart_with_the_server_down(
 
 def test_server_error_keeps_the_outbox_and_retries(page: Page, authenticator: Authenticator) -> None:
     sign_up(page, "Patient Person")
-    page.route("**/api/sync/push", lambda route: route.fulfill(
-        status=500, content_type="application/json",
-        body='{"code": 500, "name": "Internal Server Error", "description": "boom"}'))
+    page.route(
+        "**/api/sync/push",
+        lambda route: route.fulfill(
+            status=500,
+            content_type="application/json",
+            body='{"code": 500, "name": "Internal Server Error", "description": "boom"}',
+        ),
+    )
     capture(page, "Survivor")
     expect(sync_status(page)).to_contain_text("Server trouble")
     expect(sync_status(page)).to_contain_text("1 waiting")
@@ -186,3 +208,58 @@ def test_a_missing_contact_says_so(page: Page, authenticator: Authenticator) -> 
     sign_up(page, "Lost Link")
     page.goto("/contacts/00000000-0000-4000-8000-000000000000")
     expect(page.get_by_role("heading", name="Contact not found")).to_be_visible()
+
+
+def test_a_refused_change_is_shown_not_dropped(page: Page, authenticator: Authenticator) -> None:
+    import json
+
+    sign_up(page, "Refused Person")
+
+    def corrupt(route):  # type: ignore[no-untyped-def]
+        # Stand in for a client bug: the server sees a name far over its limit.
+        body = json.loads(route.request.post_data or "{}")
+        for mutation in body["mutations"]:
+            mutation["args"]["fields"]["name"] = "x" * 300
+        route.continue_(post_data=json.dumps(body))
+
+    page.route("**/api/sync/push", corrupt)
+    capture(page, "Too Long")
+    expect(sync_status(page)).to_have_text("Synced · 1 not saved")
+    page.unroute("**/api/sync/push")
+    go(page, "Contacts")
+    problems = page.get_by_role("region", name="Changes the server refused")
+    expect(problems).to_contain_text("at most 200 characters")
+    expect(contact_rows(page)).to_have_count(0)  # the screen shows what the server kept
+    problems.get_by_role("button", name="Dismiss").click()
+    expect(problems).to_be_hidden()
+    expect(sync_status(page)).to_have_text("Synced")
+
+
+def test_a_lost_answer_is_retried_and_applied_once(
+    page: Page,
+    authenticator: Authenticator,
+    browser,
+    phone: dict,
+    server,  # type: ignore[no-untyped-def]
+) -> None:
+    sign_up(page, "Flaky Network")
+    lost = {"count": 0}
+
+    def apply_then_drop(route):  # type: ignore[no-untyped-def]
+        if lost["count"] == 0:
+            lost["count"] += 1
+            route.fetch()  # the server applies the push...
+            route.abort("connectionreset")  # ...and the answer never arrives
+        else:
+            route.continue_()
+
+    page.route("**/api/sync/push", apply_then_drop)
+    capture(page, "Exactly Once")
+    expect(sync_status(page)).to_have_text("Synced", timeout=15_000)
+    assert lost["count"] == 1
+    other = browser.new_context(**phone, base_url=server.url)
+    other_page = other.new_page()
+    Authenticator(other, other_page).add(authenticator.credentials()[0])
+    other_page.goto("/contacts")
+    expect(contact_rows(other_page)).to_have_count(1)
+    other.close()

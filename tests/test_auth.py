@@ -12,7 +12,9 @@ def test_me_is_401_when_signed_out(api: Api) -> None:
     response = api.get("/api/me")
     assert response.status_code == 401
     assert response.get_json() == {
-        "code": 401, "name": "Unauthorized", "description": "Sign in to continue.",
+        "code": 401,
+        "name": "Unauthorized",
+        "description": "Sign in to continue.",
     }
 
 

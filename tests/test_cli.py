@@ -35,9 +35,20 @@ def serving(data_dir: Path, *, pythonpath: str | None = None) -> Iterator[tuple[
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     process = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from server.cli import main; sys.exit(main())",
-         "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from server.cli import main; sys.exit(main())",
+            "serve",
+            "--port",
+            str(port),
+            "--data-dir",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
         cwd=data_dir,
     )
     try:
@@ -88,7 +99,10 @@ def test_bad_origin_stops_with_a_message(tmp_path: Path) -> None:
     env = {**os.environ, "CULTIVATE_ORIGIN": "not-a-url"}
     result = subprocess.run(
         [sys.executable, "-m", "server.cli", "serve", "--data-dir", str(tmp_path)],
-        env=env, capture_output=True, text=True, timeout=30,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 2
     assert "CULTIVATE_ORIGIN must look like" in result.stderr
@@ -98,9 +112,21 @@ def test_bad_origin_stops_with_a_message(tmp_path: Path) -> None:
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), str(ROOT)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return next(out.glob("cultivate-*.whl"))
 
@@ -119,7 +145,9 @@ def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
-        check=True, capture_output=True, timeout=300,
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     data = tmp_path / "data"
     data.mkdir()

@@ -6,9 +6,7 @@ from flask import Flask
 def test_document_covers_every_api_route(app: Flask, client) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    documented = {
-        (method.upper(), path) for path, ops in document["paths"].items() for method in ops
-    }
+    documented = {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     routed = set()
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api") and rule.endpoint != "openapi.openapi_document":

@@ -107,9 +107,7 @@ def test_another_persons_passkey_is_404_and_untouched(api: Api, app: Flask) -> N
     bobs = bob.get("/api/passkeys").get_json()["passkeys"]
     assert api.patch(f"/api/passkeys/{bobs[0]['id']}", {"name": "mine now"}).status_code == 404
     assert api.delete(f"/api/passkeys/{bobs[0]['id']}").status_code == 404
-    assert [p["name"] for p in bob.get("/api/passkeys").get_json()["passkeys"]] == [
-        p["name"] for p in bobs
-    ]
+    assert [p["name"] for p in bob.get("/api/passkeys").get_json()["passkeys"]] == [p["name"] for p in bobs]
 
 
 def test_add_passkey_needs_sign_in(api: Api) -> None:

@@ -23,7 +23,9 @@ from .conftest import ORIGIN, Api, count_rows
 )
 def test_bad_sign_up_bodies_get_clear_400s(client, app: Flask, body: bytes, expected: str) -> None:
     response = client.post(
-        "/api/auth/register/options", data=body, content_type="application/json",
+        "/api/auth/register/options",
+        data=body,
+        content_type="application/json",
         headers={"Origin": ORIGIN},
     )
     assert response.status_code == 400
@@ -39,12 +41,24 @@ def test_bad_sign_up_bodies_get_clear_400s(client, app: Flask, body: bytes, expe
     [
         {},
         {"id": "x", "rawId": "x", "type": "password", "response": {}},
-        {"id": "not base64!", "rawId": "x", "type": "public-key",
-         "response": {"clientDataJSON": "a", "attestationObject": "b"}},
-        {"id": "x", "rawId": "x", "type": "public-key",
-         "response": {"clientDataJSON": "a", "attestationObject": "b", "evil": 1}},
-        {"id": "x", "rawId": "x", "type": "public-key",
-         "response": {"clientDataJSON": "eyJ9", "attestationObject": "b"}},
+        {
+            "id": "not base64!",
+            "rawId": "x",
+            "type": "public-key",
+            "response": {"clientDataJSON": "a", "attestationObject": "b"},
+        },
+        {
+            "id": "x",
+            "rawId": "x",
+            "type": "public-key",
+            "response": {"clientDataJSON": "a", "attestationObject": "b", "evil": 1},
+        },
+        {
+            "id": "x",
+            "rawId": "x",
+            "type": "public-key",
+            "response": {"clientDataJSON": "eyJ9", "attestationObject": "b"},
+        },
     ],
 )
 def test_malformed_credentials_are_refused(api: Api, app: Flask, credential: dict) -> None:
@@ -57,16 +71,19 @@ def test_malformed_credentials_are_refused(api: Api, app: Flask, credential: dic
 
 def test_oversized_body_is_413_json(client) -> None:
     response = client.post(
-        "/api/auth/register/options", data=b'{"name": "' + b"x" * 1_100_000 + b'"}',
-        content_type="application/json", headers={"Origin": ORIGIN},
+        "/api/auth/register/options",
+        data=b'{"name": "' + b"x" * 1_100_000 + b'"}',
+        content_type="application/json",
+        headers={"Origin": ORIGIN},
     )
     assert response.status_code == 413
     assert response.get_json()["description"] == "The request is too large."
 
 
 def test_write_without_json_content_type_is_403(client, app: Flask) -> None:
-    response = client.post("/api/auth/register/options", data="name=Ada",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/api/auth/register/options", data="name=Ada", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 403
     assert "JSON" in response.get_json()["description"]
     assert count_rows(Challenge, app) == 0
@@ -74,8 +91,12 @@ def test_write_without_json_content_type_is_403(client, app: Flask) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{"Origin": "https://evil.example"}, {"Sec-Fetch-Site": "cross-site"},
-     {"Sec-Fetch-Site": "same-site"}, {"Origin": "null"}],
+    [
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "null"},
+    ],
 )
 def test_cross_site_writes_are_403(client, app: Flask, headers: dict) -> None:
     response = client.post("/api/auth/register/options", json={"name": "Ada"}, headers=headers)
@@ -85,8 +106,11 @@ def test_cross_site_writes_are_403(client, app: Flask, headers: dict) -> None:
 
 
 def test_same_origin_fetch_metadata_is_accepted(client) -> None:
-    response = client.post("/api/auth/register/options", json={"name": "Ada"},
-                           headers={"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"})
+    response = client.post(
+        "/api/auth/register/options",
+        json={"name": "Ada"},
+        headers={"Origin": ORIGIN, "Sec-Fetch-Site": "same-origin"},
+    )
     assert response.status_code == 200
 
 
@@ -131,8 +155,11 @@ def test_security_headers_on_shell_and_api(client) -> None:
 def test_https_origin_gets_hsts_and_secure_cookie(tmp_path, migrated: str) -> None:
     from .softauthn import SoftAuthenticator
 
-    app = create_app(tmp_path, {"DATABASE_URL": migrated, "ORIGIN": "https://cultivate.example",
-                                "RATELIMIT_ENABLED": False}, environ={})
+    app = create_app(
+        tmp_path,
+        {"DATABASE_URL": migrated, "ORIGIN": "https://cultivate.example", "RATELIMIT_ENABLED": False},
+        environ={},
+    )
     client = app.test_client()
     with client.get("/") as response:
         assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -153,8 +180,9 @@ def test_https_origin_gets_hsts_and_secure_cookie(tmp_path, migrated: str) -> No
 
 
 def test_sign_in_attempts_are_rate_limited(tmp_path, migrated: str) -> None:
-    app = create_app(tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN,
-                                "RATELIMIT_AUTH": "3 per minute"}, environ={})
+    app = create_app(
+        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_AUTH": "3 per minute"}, environ={}
+    )
     client = app.test_client()
     statuses = [
         client.post("/api/auth/login/options", json={}, headers={"Origin": ORIGIN}).status_code
