@@ -21,10 +21,14 @@ let retryTimer = null;
 let lastStatus = { state: 'synced', pending: 0, problems: 0 };
 let started = false;
 
+function publish(status) {
+  lastStatus = status;
+  statusEvents.dispatchEvent(new CustomEvent('status', { detail: status }));
+}
+
 async function report(state, message) {
   const [pending, problems] = await Promise.all([store.pendingCount(), store.problems().then((p) => p.length)]);
-  lastStatus = { state, pending, problems, message };
-  statusEvents.dispatchEvent(new CustomEvent('status', { detail: lastStatus }));
+  publish({ state, pending, problems, message });
 }
 
 /** The latest status, for a screen that just opened. */
@@ -134,11 +138,11 @@ let saveTimer = null;
 /** Ask for a sync soon after a local save (several quick saves share one sync). */
 export function syncSoon() {
   if (!store.isOpen()) return;
-  store.pendingCount().then((pending) => {
-    if (!navigator.onLine) report('offline');
-    else if (!running) report('waiting');
-    return pending;
-  }).catch(() => {});
+  // Say at once that something waits (never "Synced" with a change unsent); the exact count
+  // follows from the store.
+  const state = navigator.onLine ? (running ? lastStatus.state : 'waiting') : 'offline';
+  publish({ ...lastStatus, state, pending: lastStatus.pending + 1 });
+  report(state, lastStatus.message).catch(() => {});
   clearTimeout(saveTimer);
   saveTimer = setTimeout(syncNow, 300);
 }
