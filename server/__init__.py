@@ -24,6 +24,9 @@ def create_app(
     from .db import db
     from .errors import register_error_handlers
     from .limits import limiter
+    from .nudges import models as nudge_models  # noqa: F401  (registers the tables)
+    from .nudges.push import PushSender, load_vapid
+    from .nudges.views import bp as nudges_bp
     from .openapi import bp as openapi_bp
     from .security import init_security
     from .shell import bp as shell_bp
@@ -43,6 +46,9 @@ def create_app(
     db.init_app(app)
     Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     limiter.init_app(app)
+    vapid = load_vapid(Path(app.config["DATA_DIR"]), app.config["VAPID_PRIVATE_KEY"])
+    app.extensions["cultivate_vapid"] = vapid
+    app.extensions["cultivate_push_sender"] = PushSender(vapid, app.config["VAPID_SUBJECT"])
     app.extensions["cultivate_shell"] = scan_shell(
         Path(app.config["PWA_ROOT"]), Path(app.config["MANIFEST_PATH"])
     )
@@ -54,6 +60,7 @@ def create_app(
     # Routes
     app.register_blueprint(auth_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(nudges_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(shell_bp)
     return app

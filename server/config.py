@@ -23,6 +23,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// for many workers
     "PWA_DIR": None,  # None: the shell shipped with the package
+    "VAPID_PRIVATE_KEY": None,  # PEM; None: made once and kept in the data dir
+    "VAPID_SUBJECT": None,  # mailto: or https: contact for push services; None: from the origin
+    "NUDGE_INTERVAL": 300,  # seconds between nudge runs inside `cultivate serve`; 0 turns them off
 }
 
 ENV_PREFIX = "CULTIVATE_"
@@ -78,6 +81,9 @@ def load_config(
     config["ORIGIN"] = f"{origin.scheme}://{origin.netloc}"
     config["RP_ID"] = origin.hostname
     config["SECURE_COOKIES"] = origin.scheme == "https"
+    config["VAPID_SUBJECT"] = config["VAPID_SUBJECT"] or (
+        config["ORIGIN"] if origin.scheme == "https" else f"mailto:cultivate@{origin.hostname}"
+    )
     config["PWA_ROOT"] = str(Path(config["PWA_DIR"])) if config["PWA_DIR"] else str(shell_root() / "pwa")
     config["MANIFEST_PATH"] = str(shell_root() / "manifest.json")
     return config

@@ -14,7 +14,7 @@ from ..db import db
 from ..errors import ApiError
 from ..models import User
 from .models import SyncClient, SyncRecord, SyncRejection
-from .records import REQUIRED, InvalidFields, RecordId, validate_fields
+from .records import REQUIRED, InvalidFields, RecordId, follow_up_due_at, validate_fields
 from .schemas import Change, Mutation, PullOut, Rejection
 
 
@@ -75,6 +75,7 @@ def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime
         if record is None or record.deleted:
             return False  # already gone: deleting twice is the same as once
         record.deleted, record.data, record.version, record.updated_at = True, {}, version, now
+        record.due_at = None
         return True
 
     if set(args) - {"id", "fields"} or not isinstance(args.get("fields"), dict):
@@ -102,6 +103,7 @@ def apply_mutation(user_id: str, mutation: Mutation, version: int, now: datetime
         record = SyncRecord(id=record_id, user_id=user_id, kind=kind, created_at=now)
         db.session.add(record)
     record.data, record.deleted, record.version, record.updated_at = data, False, version, now
+    record.due_at = follow_up_due_at(kind, data)
     return True
 
 

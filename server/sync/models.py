@@ -13,7 +13,10 @@ class SyncRecord(db.Model):
     """One synced object. `data` holds its validated fields; a tombstone has deleted=True."""
 
     __tablename__ = "sync_record"
-    __table_args__ = (Index("ix_sync_record_user_version", "user_id", "version"),)
+    __table_args__ = (
+        Index("ix_sync_record_user_version", "user_id", "version"),
+        Index("ix_sync_record_due_at", "due_at"),
+    )
 
     # Made on the phone, so a capture needs no server; unique across everyone.
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -23,6 +26,8 @@ class SyncRecord(db.Model):
     version: Mapped[int] = mapped_column(BigInteger)
     deleted: Mapped[bool] = mapped_column(default=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # A pending follow-up's due time, copied out of `data` so the nudge job can query it.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,7 +1,7 @@
 """What a contact and an event may hold: the schemas every synced write is validated against."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -51,6 +51,11 @@ class ContactFields(_Fields):
                     AfterValidator(_tags)] | None = None
     event_id: RecordId | None = None
     met_at: dt.datetime | None = None
+    # Follow-up: due a window after meeting; done when followed up; keep in touch after that.
+    follow_up_due: dt.datetime | None = None
+    followed_up_at: dt.datetime | None = None
+    cadence_days: Annotated[int, Field(ge=7, le=730, description="Keep in touch every N days")] | None = None
+    last_interaction_at: dt.datetime | None = None
 
 
 class EventFields(_Fields):
@@ -62,9 +67,32 @@ class EventFields(_Fields):
     ended_at: dt.datetime | None = None
 
 
-KINDS: dict[str, type[_Fields]] = {"contact": ContactFields, "event": EventFields}
+INTERACTION_TYPES = ("met", "thank_you", "emailed", "called", "coffee", "note")
+
+
+class InteractionFields(_Fields):
+    """One logged touchpoint with a contact; any of them resets the keep-in-touch clock."""
+
+    contact_id: RecordId | None = None
+    type: Literal["met", "thank_you", "emailed", "called", "coffee", "note"] | None = None
+    at: dt.datetime | None = None
+    note: _text(2_000) | None = None
+
+
+KINDS: dict[str, type[_Fields]] = {
+    "contact": ContactFields,
+    "event": EventFields,
+    "interaction": InteractionFields,
+}
 # Fields a record cannot exist without (a new record, or one brought back after a delete).
-REQUIRED = {"contact": ("name",), "event": ("name",)}
+REQUIRED = {"contact": ("name",), "event": ("name",), "interaction": ("contact_id", "type", "at")}
+
+
+def follow_up_due_at(kind: str, data: dict[str, Any]) -> dt.datetime | None:
+    """When a contact's follow-up falls due, or None when there is none pending."""
+    if kind != "contact" or not data.get("follow_up_due") or data.get("followed_up_at"):
+        return None
+    return dt.datetime.fromisoformat(str(data["follow_up_due"]).replace("Z", "+00:00")).astimezone(dt.UTC)
 
 
 class InvalidFields(ValueError):

@@ -8,7 +8,6 @@ from ..api import Body, Out
 from .records import UUID_PATTERN
 
 ClientId = Annotated[str, Field(pattern=UUID_PATTERN, description="The device's UUID")]
-MUTATION_NAMES = ("contact.put", "contact.delete", "event.put", "event.delete")
 MAX_MUTATIONS = 200
 
 
@@ -16,7 +15,9 @@ class Mutation(Body):
     """One change made on a device: `put` carries the fields it changed, `delete` none."""
 
     id: Annotated[int, Field(ge=1, description="Per-device number: 1, 2, 3…")]
-    name: Literal["contact.put", "contact.delete", "event.put", "event.delete"]
+    name: Literal[
+        "contact.put", "contact.delete", "event.put", "event.delete", "interaction.put", "interaction.delete"
+    ]
     # Validated per kind when applied, so one bad field refuses one mutation, not the push.
     args: dict[str, Any]
 
@@ -45,7 +46,7 @@ class PullBody(Body):
 
 
 class Change(Out):
-    kind: Literal["contact", "event"]
+    kind: Literal["contact", "event", "interaction"]
     id: str
     version: int
     deleted: bool
