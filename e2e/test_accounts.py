@@ -88,7 +88,7 @@ def test_rename_a_passkey(page: Page, authenticator: Authenticator) -> None:
     open_me(page)
     page.get_by_role("button", name="Rename Chrome on Android").click()
     page.get_by_label("Passkey name").fill("My Pixel")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(passkey_items(page).first).to_contain_text("My Pixel")
 
 

@@ -33,6 +33,43 @@ self.addEventListener('fetch', (event) => {
   if (SHELL_FILES.includes(url.pathname)) event.respondWith(cacheOrNetwork(event.request));
 });
 
+self.addEventListener('push', (event) => {
+  // A nudge from the server: show it, and put the count of due follow-ups on the app icon.
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data?.text() };
+  }
+  const shown = self.registration.showNotification(data.title || 'Cultivate', {
+    body: data.body || 'Someone is waiting for your thank-you.',
+    tag: data.tag || 'follow-up',
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: data.url || '/follow-up' },
+  });
+  const badge = typeof data.badge === 'number' && 'setAppBadge' in self.navigator
+    ? (data.badge ? self.navigator.setAppBadge(data.badge) : self.navigator.clearAppBadge()).catch(() => {})
+    : null;
+  event.waitUntil(Promise.all([shown, badge]));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(openApp(event.notification.data?.url || '/follow-up'));
+});
+
+/** Focus an open window of the app on `url`, or open one. */
+async function openApp(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const existing = windows.find((client) => new URL(client.url).origin === location.origin);
+  if (existing) {
+    await existing.focus();
+    return existing.navigate(url);
+  }
+  return self.clients.openWindow(url);
+}
+
 /** Fetch every shell file past the HTTP cache, so the new cache holds the new bytes. */
 async function precacheShell() {
   const cache = await caches.open(CACHE);

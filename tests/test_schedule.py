@@ -84,7 +84,7 @@ def test_late_nudge_comes_the_next_morning_and_not_forever() -> None:
 
 def test_compose_summarises_by_event() -> None:
     now = utc("2026-11-28T11:00:00")
-    due = now + timedelta(hours=3, minutes=30)
+    due = now + timedelta(hours=3, minutes=20)
     items = [DueFollowUp(n, "PyCon", "closing", due) for n in ("Ada", "Grace", "Alan")]
     title, body = compose(items, now)
     assert title == "Time to follow up"
@@ -101,6 +101,7 @@ def test_compose_summarises_by_event() -> None:
     ("delta", "text"),
     [
         (timedelta(hours=5, minutes=10), "5 h left"),
+        (timedelta(hours=23, minutes=59), "24 h left"),
         (timedelta(minutes=40), "40 min left"),
         (timedelta(hours=-2), "2 h late"),
         (timedelta(seconds=20), "1 min left"),

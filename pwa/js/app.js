@@ -3,13 +3,17 @@
 
 import * as account from './account.js';
 import * as events from './events.js';
+import { dueCount } from './followups.js';
+import { setBadge } from './push.js';
 import { initCapture } from './screens/capture.js';
 import { initCodes } from './screens/codes.js';
 import { initContact } from './screens/contact.js';
 import { initContacts } from './screens/contacts.js';
 import { initEvents } from './screens/events.js';
+import { initFollowUp } from './screens/followup.js';
 import { initMe } from './screens/me.js';
 import { initWelcome } from './screens/welcome.js';
+import { forgetSettings, refreshSettings } from './settings.js';
 import * as store from './store.js';
 import { registerWorker } from './sw-bridge.js';
 import * as sync from './sync.js';
@@ -73,6 +77,7 @@ const capture = initCapture(root('capture'));
 const contacts = initContacts(root('contacts'));
 const contact = initContact(root('contact'), (path) => navigate(path));
 const eventScreens = initEvents(root('events'), root('event'));
+const followUp = initFollowUp(root('follow-up'), () => me);
 const meScreen = initMe(root('me'), {
   onSignOut: signOut,
   onSignedOut: forgetPerson,
@@ -88,6 +93,7 @@ const enterScreen = {
   contact: (params) => contact.enter(params),
   events: () => eventScreens.list.enter(),
   event: (params) => eventScreens.detail.enter(params),
+  'follow-up': () => followUp.enter(),
   me: () => meScreen.enter(me),
 };
 
@@ -121,7 +127,18 @@ window.addEventListener('popstate', render);
 async function openLocalData() {
   await store.open(me.user.id);
   refreshEventChip();
+  refreshBadge();
   sync.startSync();
+  refreshSettings().catch(() => {}); // offline: the cached settings serve
+}
+
+/** The app icon badge and the Follow up tab show how many follow-ups wait. */
+async function refreshBadge() {
+  if (!store.isOpen()) return;
+  const count = await dueCount();
+  setBadge(count);
+  $('tab-badge').hidden = count === 0;
+  $('tab-badge').textContent = String(count);
 }
 
 async function refreshEventChip() {
@@ -151,6 +168,8 @@ async function forgetPerson() {
   me = null;
   account.forget();
   if (userId) await store.destroy(userId).catch(() => {});
+  forgetSettings();
+  setBadge(0);
   history.replaceState(null, '', '/');
   show('welcome', {});
 }
@@ -162,6 +181,7 @@ sync.statusEvents.addEventListener('status', (event) => {
 });
 store.changes.addEventListener('change', (event) => {
   if (event.detail.kinds.has('event')) refreshEventChip();
+  if (event.detail.kinds.has('contact')) refreshBadge();
 });
 
 async function start() {

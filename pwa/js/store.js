@@ -7,7 +7,7 @@
 
 import { KINDS, applyMutation } from './records.js';
 
-const VERSION = 1;
+const VERSION = 2;
 let dbPromise = null;
 let dbName = null;
 
@@ -36,14 +36,17 @@ export function open(userId) {
   close();
   dbName = nameFor(userId);
   const request = indexedDB.open(dbName, VERSION);
-  request.onupgradeneeded = () => {
+  request.onupgradeneeded = (event) => {
     const db = request.result;
-    db.createObjectStore('meta');
-    db.createObjectStore('base', { keyPath: 'id' });
-    db.createObjectStore('contacts', { keyPath: 'id' }).createIndex('event_id', 'event_id');
-    db.createObjectStore('events', { keyPath: 'id' });
-    db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('record_id', 'record_id');
-    db.createObjectStore('problems', { keyPath: 'mutation_id' });
+    if (event.oldVersion < 1) {
+      db.createObjectStore('meta');
+      db.createObjectStore('base', { keyPath: 'id' });
+      db.createObjectStore('contacts', { keyPath: 'id' }).createIndex('event_id', 'event_id');
+      db.createObjectStore('events', { keyPath: 'id' });
+      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('record_id', 'record_id');
+      db.createObjectStore('problems', { keyPath: 'mutation_id' });
+    }
+    if (event.oldVersion < 2) db.createObjectStore('interactions', { keyPath: 'id' });
   };
   dbPromise = promised(request).then((db) => {
     // Another tab deleting this database (sign-out) must not be blocked by us.
@@ -168,7 +171,7 @@ export function outboxAfter(after, limit) {
  */
 export async function applyPull(page, isLast) {
   const kinds = new Set();
-  await transaction(['meta', 'base', 'contacts', 'events', 'outbox', 'problems'], 'readwrite', async (tx) => {
+  await transaction(['meta', 'base', 'contacts', 'events', 'interactions', 'outbox', 'problems'], 'readwrite', async (tx) => {
     const base = tx.objectStore('base');
     const outbox = tx.objectStore('outbox');
     const touched = new Map(); // record id -> kind

@@ -73,8 +73,8 @@ class DueFollowUp:
 def time_left(due: datetime, now: datetime) -> str:
     """ "5 h left", "40 min left", or "2 h late"."""
     seconds = (due - now).total_seconds()
-    minutes = abs(seconds) // 60
-    amount = f"{int(minutes // 60)} h" if minutes >= 60 else f"{max(1, int(minutes))} min"
+    minutes = int(abs(seconds) / 60 + 0.5)  # rounded, as the app shows it
+    amount = f"{int(minutes / 60 + 0.5)} h" if minutes >= 60 else f"{max(1, minutes)} min"
     return f"{amount} left" if seconds > 0 else f"{amount} late"
 
 

@@ -2,6 +2,9 @@
 // next person; the current event tags every capture until it is ended.
 
 import * as events from '../events.js';
+import { dueFrom } from '../followups.js';
+import * as push from '../push.js';
+import { settings } from '../settings.js';
 import * as store from '../store.js';
 import { syncSoon } from '../sync.js';
 import { formatDay, readForm, today, toast } from '../ui.js';
@@ -82,7 +85,9 @@ export function initCapture(root) {
       $('c-email').focus();
       return;
     }
-    const fields = { met_at: new Date().toISOString() };
+    const metAt = new Date().toISOString();
+    // The follow-up clock starts now: due a window (24 h by default) after meeting.
+    const fields = { met_at: metAt, follow_up_due: dueFrom(metAt, settings().follow_up_hours) };
     for (const [name, value] of Object.entries(values)) if (value) fields[name] = value;
     if (current) fields.event_id = current.id;
     const saved = await store.write('contact', crypto.randomUUID(), fields);
@@ -97,6 +102,25 @@ export function initCapture(root) {
     window.scrollTo({ top: 0 });
     $('c-name').focus({ preventScroll: true });
     syncSoon();
+    // Only after a first capture, never on first load: now the offer makes sense.
+    if (push.shouldAsk()) $('nudge-ask').hidden = false;
+  });
+
+  $('nudge-ask-later').addEventListener('click', () => {
+    push.askLater();
+    $('nudge-ask').hidden = true;
+  });
+  $('nudge-ask-yes').addEventListener('click', async (event) => {
+    event.currentTarget.disabled = true;
+    try {
+      await push.turnOnNudges();
+      $('nudge-ask').hidden = true;
+      toast("Nudges are on. We'll remind you before the 24 hours are up.");
+    } catch (error) {
+      $('nudge-ask-error').textContent = `Nudges could not be turned on: ${error.message}`;
+    } finally {
+      event.currentTarget.disabled = false;
+    }
   });
 
   store.changes.addEventListener('change', (event) => {

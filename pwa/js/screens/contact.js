@@ -1,10 +1,14 @@
 // A contact's page: view and edit every field, tags, delete with undo.
 
+import * as followups from '../followups.js';
 import * as store from '../store.js';
 import { changedFields, parseTags } from '../records.js';
 import { syncSoon } from '../sync.js';
-import { formatDate, readForm, toast } from '../ui.js';
+import { el, formatDate, readForm, toast } from '../ui.js';
 
+const INTERACTION_LABELS = {
+  met: 'Met', thank_you: 'Sent a thank-you', emailed: 'Emailed', called: 'Called', coffee: 'Coffee', note: 'Note',
+};
 const FIELDS = ['name', 'title', 'company', 'email', 'phone', 'met_where', 'notes', 'they_need', 'i_can_offer'];
 
 /** Wire the contact page; `navigate(path)` moves between screens. */
@@ -23,7 +27,37 @@ export function initContact(root, navigate) {
     for (const name of FIELDS) form.elements[name].value = contact[name] ?? '';
     form.elements.tags.value = (contact.tags ?? []).join(', ');
     $('contact-error').textContent = '';
+    $('contact-cadence').value = contact.cadence_days ? String(contact.cadence_days) : '';
+    const next = followups.nextTouch(contact);
+    $('contact-next-touch').textContent = next ? `Next: ${formatDate(next.toISOString())}` : '';
+    renderInteractions(contact.id);
   }
+
+  async function renderInteractions(contactId) {
+    const items = await followups.interactionsOf(contactId);
+    $('interaction-list').replaceChildren(...items.map((i) => el('li', {},
+      el('span', { class: 'item-name' }, INTERACTION_LABELS[i.type] ?? i.type),
+      el('span', { class: 'item-meta' }, [formatDate(i.at), i.note].filter(Boolean).join(' · ')))));
+    if (!items.length) $('interaction-list').append(el('li', { class: 'muted' }, 'Nothing logged yet.'));
+  }
+
+  $('contact-cadence').addEventListener('change', async (event) => {
+    if (!loaded) return;
+    const days = event.target.value ? Number(event.target.value) : null;
+    fill(await store.write('contact', loaded.id, { cadence_days: days }), undefined);
+    toast(days ? 'You will be reminded to reconnect' : 'No reconnect reminders');
+    syncSoon();
+  });
+
+  $('interaction-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!loaded) return;
+    await followups.logInteraction(loaded.id, $('interaction-type').value, $('interaction-note').value.trim());
+    $('interaction-note').value = '';
+    fill(await store.get('contact', loaded.id), undefined);
+    toast('Logged');
+    syncSoon();
+  });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();

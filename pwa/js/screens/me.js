@@ -1,6 +1,8 @@
 // The Me screen: who I am, my passkeys, recovery codes, signed-in devices, sign out.
 
 import * as account from '../account.js';
+import * as push from '../push.js';
+import { DEFAULT_TEMPLATE, refreshSettings, saveSettings, settings } from '../settings.js';
 import { describePasskeyError } from '../webauthn.js';
 import { busy, confirmAction, el, formatDate, timeAgo, toast } from '../ui.js';
 
@@ -93,6 +95,68 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
       : `${remaining} of 10 codes unused. Each lets you back in once if you lose your passkeys.`;
   }
 
+  function renderNudges() {
+    const state = push.permission();
+    const text = {
+      granted: 'On for this device. One reminder before a follow-up window closes, never in your quiet hours.',
+      denied: 'Blocked in this browser\'s settings. The Follow up screen and the app badge still show who is waiting.',
+      default: 'Off. Turn them on to be reminded before the follow-up window closes.',
+      unsupported: 'This browser cannot show notifications. The Follow up screen still shows who is waiting.',
+    };
+    $('nudges-state').textContent = text[state];
+    $('nudges-on').hidden = state !== 'default';
+    $('nudges-test').hidden = state !== 'granted';
+  }
+
+  function renderSettings(current) {
+    $('s-window').value = String(current.follow_up_hours);
+    if (!$('s-window').value) {
+      $('s-window').append(el('option', { value: String(current.follow_up_hours) }, `${current.follow_up_hours} hours`));
+      $('s-window').value = String(current.follow_up_hours);
+    }
+    $('s-quiet-start').value = current.quiet_start;
+    $('s-quiet-end').value = current.quiet_end;
+    $('s-template').value = current.thank_you_template || DEFAULT_TEMPLATE;
+  }
+
+  $('nudges-on').addEventListener('click', (event) => busy(event.currentTarget, async () => {
+    try {
+      await push.turnOnNudges();
+      toast('Nudges are on');
+    } catch (e) {
+      toast(e.message);
+    }
+    renderNudges();
+  }));
+
+  $('nudges-test').addEventListener('click', (event) => busy(event.currentTarget, async () => {
+    try {
+      const { delivered } = await push.sendTest();
+      toast(delivered ? 'Test sent: it should appear in a moment' : 'No device is set up for nudges yet');
+    } catch (e) {
+      toast(explain(e));
+    }
+  }));
+
+  $('settings-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('settings-error').textContent = '';
+    const templateText = $('s-template').value.trim();
+    try {
+      const saved = await saveSettings({
+        follow_up_hours: Number($('s-window').value),
+        quiet_start: $('s-quiet-start').value,
+        quiet_end: $('s-quiet-end').value,
+        // The default template is stored as "none", so later improvements reach everyone.
+        thank_you_template: templateText && templateText !== DEFAULT_TEMPLATE ? templateText : null,
+      });
+      renderSettings(saved);
+      toast('Settings saved');
+    } catch (e) {
+      $('settings-error').textContent = explain(e);
+    }
+  });
+
   $('add-passkey').addEventListener('click', (event) => busy(event.currentTarget, async () => {
     try {
       const added = await account.addPasskey();
@@ -141,6 +205,9 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
       $('me-title').textContent = name || 'Me';
       $('me-avatar').textContent = initials(name);
       $('me-since').textContent = me?.user ? `Member since ${formatDate(me.user.created_at)}` : '';
+      renderNudges();
+      renderSettings(settings());
+      refreshSettings().then(renderSettings).catch(() => {});
       try {
         await Promise.all([renderPasskeys(), renderSessions(), renderRecovery()]);
       } catch (e) {
