@@ -1,5 +1,6 @@
 """Following up in the browser: the list with time left, drafts, done, snooze, badge, push."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -119,7 +120,10 @@ def test_a_push_delivered_to_the_worker_shows_a_notification(
             break
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")  # a round trip, not a sleep
     registration = live[0]
-    payload = '{"title": "Time to follow up", "body": "2 people from PyCon are waiting for your thank-you.", "url": "/follow-up", "badge": 2}'
+    payload = json.dumps({
+        "title": "Time to follow up", "body": "2 people from PyCon are waiting for your thank-you.",
+        "url": "/follow-up", "badge": 2,
+    })
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {
