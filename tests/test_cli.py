@@ -158,3 +158,86 @@ def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
         assert fetch(url + "/manifest.json")[0] == 200
         status, _, body = fetch(url + "/sw.js")
         assert status == 200 and b"SHELL_VERSION" in body
+
+
+def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str) -> None:
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from server import create_app
+
+    from .conftest import ORIGIN, Api, empty_tables
+    from .push_service import Browser, PushService
+
+    app = create_app(
+        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_ENABLED": False}, environ={}
+    )
+    api = Api(app.test_client())
+    api.sign_up("Ada")
+    now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+    due = (now + timedelta(hours=2)).isoformat()
+    api.post(
+        "/api/sync/push",
+        {
+            "client_id": str(uuid.uuid4()),
+            "mutations": [
+                {
+                    "id": 1,
+                    "name": "contact.put",
+                    "args": {"id": str(uuid.uuid4()), "fields": {"name": "Grace", "follow_up_due": due}},
+                },
+            ],
+        },
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
+    env["CULTIVATE_DATABASE_URL"] = migrated
+    command = [
+        sys.executable,
+        "-m",
+        "server.cli",
+        "nudge",
+        "--data-dir",
+        str(tmp_path),
+        "--now",
+        "2026-11-28T12:00:00Z",
+    ]
+    try:
+        with PushService() as service:
+            browser = Browser()
+            api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/1", "keys": browser.keys()})
+            first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+            again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert first.returncode == 0, first.stderr
+        assert (
+            "Ada: Follow up with Grace — Send Grace a thank-you: 2 h left. [sent to 1 device(s)]"
+            in first.stdout
+        )
+        assert json.loads(browser.decrypt(service.received[0].body))["title"] == "Follow up with Grace"
+        assert again.stdout.strip() == "Nothing to send."
+        assert len(service.received) == 1
+    finally:
+        from server.db import db
+
+        with app.app_context():
+            empty_tables()
+            db.engine.dispose()
+
+
+def test_nudge_refuses_a_time_without_zone(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "nudge",
+            "--data-dir",
+            str(tmp_path),
+            "--now",
+            "2026-11-28T12:00",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "give a time zone" in result.stderr
