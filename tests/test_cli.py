@@ -26,12 +26,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path, *, pythonpath: str | None = None) -> Iterator[tuple[str, str]]:
+def serving(
+    data_dir: Path,
+    *,
+    pythonpath: str | None = None,
+    database_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, str]]:
     """Run `cultivate serve` until the block ends; yield its URL and what it printed first."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
-    if os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
-        env["CULTIVATE_DATABASE_URL"] = os.environ["CULTIVATE_TEST_DATABASE_URL"]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("CULTIVATE_") or k == "CULTIVATE_NUDGE_INTERVAL"
+    }
+    if database_url or os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
+        env["CULTIVATE_DATABASE_URL"] = database_url or os.environ["CULTIVATE_TEST_DATABASE_URL"]
     if pythonpath:
         env["PYTHONPATH"] = pythonpath
     process = subprocess.Popen(
@@ -241,3 +251,65 @@ def test_nudge_refuses_a_time_without_zone(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "give a time zone" in result.stderr
+
+
+def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str) -> None:
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    from server import create_app
+
+    from .conftest import ORIGIN, Api, empty_tables
+    from .push_service import Browser, PushService
+
+    app = create_app(
+        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_ENABLED": False}, environ={}
+    )
+    api = Api(app.test_client())
+    api.sign_up("Ada")
+    now = datetime.now(UTC)
+    # Quiet hours well away from now, whatever time this test runs.
+    quiet = {
+        "quiet_start": (now + timedelta(hours=6)).strftime("%H:%M"),
+        "quiet_end": (now + timedelta(hours=7)).strftime("%H:%M"),
+    }
+    assert api.patch("/api/settings", quiet).status_code == 200
+    api.post(
+        "/api/sync/push",
+        {
+            "client_id": str(uuid.uuid4()),
+            "mutations": [
+                {
+                    "id": 1,
+                    "name": "contact.put",
+                    "args": {
+                        "id": str(uuid.uuid4()),
+                        "fields": {"name": "Grace", "follow_up_due": (now + timedelta(hours=2)).isoformat()},
+                    },
+                },
+            ],
+        },
+    )
+    try:
+        with PushService() as service:
+            api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/2", "keys": Browser().keys()})
+            interval = {"CULTIVATE_NUDGE_INTERVAL": "0.2"}
+            with serving(tmp_path, database_url=migrated, extra_env=interval) as (url, _):
+                deadline = datetime.now(UTC) + timedelta(seconds=20)
+                while not service.received and datetime.now(UTC) < deadline:
+                    fetch(url + "/manifest.json")  # the server stays up while its job runs
+                    threading_event_wait(0.2)
+        assert len(service.received) == 1
+    finally:
+        from server.db import db
+
+        with app.app_context():
+            empty_tables()
+            db.engine.dispose()
+
+
+def threading_event_wait(seconds: float) -> None:
+    """Wait for the background job between polls (a bounded poll of another process)."""
+    import threading
+
+    threading.Event().wait(seconds)
