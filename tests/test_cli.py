@@ -35,11 +35,8 @@ def serving(
 ) -> Iterator[tuple[str, str]]:
     """Run `cultivate serve` until the block ends; yield its URL and what it printed first."""
     port = free_port()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("CULTIVATE_") or k == "CULTIVATE_NUDGE_INTERVAL"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
+    env.update(extra_env or {})
     if database_url or os.environ.get("CULTIVATE_TEST_DATABASE_URL"):
         env["CULTIVATE_DATABASE_URL"] = database_url or os.environ["CULTIVATE_TEST_DATABASE_URL"]
     if pythonpath:
