@@ -21,6 +21,9 @@ def create_app(
 
     from . import models  # noqa: F401  (registers the tables)
     from .auth.views import bp as auth_bp
+    from .cards import models as card_models  # noqa: F401  (registers the tables)
+    from .cards.public import bp as public_card_bp
+    from .cards.views import bp as cards_bp
     from .db import db
     from .errors import register_error_handlers
     from .limits import limiter
@@ -61,6 +64,8 @@ def create_app(
     app.register_blueprint(auth_bp)
     app.register_blueprint(sync_bp)
     app.register_blueprint(nudges_bp)
+    app.register_blueprint(cards_bp)
+    app.register_blueprint(public_card_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(shell_bp)
     return app

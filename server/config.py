@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_AUTH": "30 per minute",
     "RATELIMIT_RECOVERY": "10 per hour",
     "RATELIMIT_SYNC": "600 per minute",
+    "RATELIMIT_CARD": "5 per minute;30 per hour",  # the public details form, per visitor
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",  # one process; use redis:// for many workers
     "PWA_DIR": None,  # None: the shell shipped with the package

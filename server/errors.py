@@ -43,6 +43,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_exception(error: HTTPException) -> Any:
         status = error.code or 500
+        if request.path.startswith("/c/") and status in (404, 429):
+            from flask import render_template
+
+            page = "404.html" if status == 404 else "429.html"
+            return render_template(page, card={}), status
         if not request.path.startswith("/api") and status != 429:
             return error
         description = FRIENDLY.get(status) or error.description or "Request refused."

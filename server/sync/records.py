@@ -67,6 +67,21 @@ class EventFields(_Fields):
     ended_at: dt.datetime | None = None
 
 
+class CardFields(_Fields):
+    """My own business card, shown on Me and on my public page."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    title: _text(200) | None = None
+    company: _text(200) | None = None
+    email: Annotated[str, Field(max_length=254), AfterValidator(_email)] | None = None
+    phone: _text(40) | None = None
+    links: Annotated[list[Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")]],
+                     Field(max_length=5)] | None = None
+    pitch: _text(200) | None = None
+    can_help_with: _text(500) | None = None
+    looking_for: _text(500) | None = None
+
+
 INTERACTION_TYPES = ("met", "thank_you", "emailed", "called", "coffee", "note")
 
 
@@ -83,9 +98,12 @@ KINDS: dict[str, type[_Fields]] = {
     "contact": ContactFields,
     "event": EventFields,
     "interaction": InteractionFields,
+    "card": CardFields,
 }
 # Fields a record cannot exist without (a new record, or one brought back after a delete).
-REQUIRED = {"contact": ("name",), "event": ("name",), "interaction": ("contact_id", "type", "at")}
+REQUIRED = {
+    "contact": ("name",), "event": ("name",), "interaction": ("contact_id", "type", "at"), "card": ("name",),
+}
 
 
 def follow_up_due_at(kind: str, data: dict[str, Any]) -> dt.datetime | None:

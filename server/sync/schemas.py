@@ -16,7 +16,13 @@ class Mutation(Body):
 
     id: Annotated[int, Field(ge=1, description="Per-device number: 1, 2, 3…")]
     name: Literal[
-        "contact.put", "contact.delete", "event.put", "event.delete", "interaction.put", "interaction.delete"
+        "contact.put",
+        "contact.delete",
+        "event.put",
+        "event.delete",
+        "interaction.put",
+        "interaction.delete",
+        "card.put",
     ]
     # Validated per kind when applied, so one bad field refuses one mutation, not the push.
     args: dict[str, Any]
@@ -46,7 +52,7 @@ class PullBody(Body):
 
 
 class Change(Out):
-    kind: Literal["contact", "event", "interaction"]
+    kind: Literal["contact", "event", "interaction", "card"]
     id: str
     version: int
     deleted: bool

@@ -1,0 +1,1 @@
+"""My card: the public page others open from my QR code, its vCard, and their details form."""
