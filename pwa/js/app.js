@@ -13,6 +13,7 @@ import { initEvents } from './screens/events.js';
 import { initFollowUp } from './screens/followup.js';
 import { initMe } from './screens/me.js';
 import { initWelcome } from './screens/welcome.js';
+import { forgetCard, refreshLink } from './card.js';
 import { forgetSettings, refreshSettings } from './settings.js';
 import * as store from './store.js';
 import { registerWorker } from './sw-bridge.js';
@@ -130,6 +131,7 @@ async function openLocalData() {
   refreshBadge();
   sync.startSync();
   refreshSettings().catch(() => {}); // offline: the cached settings serve
+  refreshLink().catch(() => {});
 }
 
 /** The app icon badge and the Follow up tab show how many follow-ups wait. */
@@ -169,6 +171,7 @@ async function forgetPerson() {
   account.forget();
   if (userId) await store.destroy(userId).catch(() => {});
   forgetSettings();
+  forgetCard();
   setBadge(0);
   history.replaceState(null, '', '/');
   show('welcome', {});

@@ -7,8 +7,8 @@
 /** @typedef {{id: string, name: string, date?: string, place?: string, ended_at?: string|null}} Event */
 /** @typedef {{id: number, name: string, args: {id: string, fields?: object}, record_id: string}} Mutation */
 
-export const KINDS = { contact: 'contacts', event: 'events', interaction: 'interactions' };
-const REQUIRED = { contact: ['name'], event: ['name'], interaction: ['contact_id', 'type', 'at'] };
+export const KINDS = { contact: 'contacts', event: 'events', interaction: 'interactions', card: 'cards' };
+const REQUIRED = { contact: ['name'], event: ['name'], interaction: ['contact_id', 'type', 'at'], card: ['name'] };
 
 /** Field limits, mirrored from server/sync/records.py. */
 export const LIMITS = {

@@ -7,7 +7,7 @@
 
 import { KINDS, applyMutation } from './records.js';
 
-const VERSION = 2;
+const VERSION = 3;
 let dbPromise = null;
 let dbName = null;
 
@@ -47,6 +47,7 @@ export function open(userId) {
       db.createObjectStore('problems', { keyPath: 'mutation_id' });
     }
     if (event.oldVersion < 2) db.createObjectStore('interactions', { keyPath: 'id' });
+    if (event.oldVersion < 3) db.createObjectStore('cards', { keyPath: 'id' });
   };
   dbPromise = promised(request).then((db) => {
     // Another tab deleting this database (sign-out) must not be blocked by us.
@@ -171,7 +172,8 @@ export function outboxAfter(after, limit) {
  */
 export async function applyPull(page, isLast) {
   const kinds = new Set();
-  await transaction(['meta', 'base', 'contacts', 'events', 'interactions', 'outbox', 'problems'], 'readwrite', async (tx) => {
+  const stores = ['meta', 'base', 'contacts', 'events', 'interactions', 'cards', 'outbox', 'problems'];
+  await transaction(stores, 'readwrite', async (tx) => {
     const base = tx.objectStore('base');
     const outbox = tx.objectStore('outbox');
     const touched = new Map(); // record id -> kind

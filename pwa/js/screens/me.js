@@ -4,6 +4,7 @@ import * as account from '../account.js';
 import * as push from '../push.js';
 import { DEFAULT_TEMPLATE, refreshSettings, saveSettings, settings } from '../settings.js';
 import { describePasskeyError } from '../webauthn.js';
+import { initMyCard } from './mycard.js';
 import { busy, confirmAction, el, formatDate, timeAgo, toast } from '../ui.js';
 
 const explain = (e) => (e?.status !== undefined ? e.message : describePasskeyError(e));
@@ -15,6 +16,7 @@ const explain = (e) => (e?.status !== undefined ? e.message : describePasskeyErr
 export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
   // Screens live outside the document while hidden, so look up ids within this one.
   const $ = (id) => root.querySelector(`#${id}`);
+  const myCard = initMyCard(root);
 
   async function renderPasskeys() {
     const passkeys = await account.listPasskeys();
@@ -205,6 +207,7 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
       $('me-title').textContent = name || 'Me';
       $('me-avatar').textContent = initials(name);
       $('me-since').textContent = me?.user ? `Member since ${formatDate(me.user.created_at)}` : '';
+      myCard.enter(me);
       renderNudges();
       renderSettings(settings());
       refreshSettings().then(renderSettings).catch(() => {});
