@@ -120,10 +120,14 @@ def test_a_push_delivered_to_the_worker_shows_a_notification(
             break
         page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")  # a round trip, not a sleep
     registration = live[0]
-    payload = json.dumps({
-        "title": "Time to follow up", "body": "2 people from PyCon are waiting for your thank-you.",
-        "url": "/follow-up", "badge": 2,
-    })
+    payload = json.dumps(
+        {
+            "title": "Time to follow up",
+            "body": "2 people from PyCon are waiting for your thank-you.",
+            "url": "/follow-up",
+            "badge": 2,
+        }
+    )
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {

@@ -31,6 +31,7 @@ def create_app(
     from .nudges.push import PushSender, load_vapid
     from .nudges.views import bp as nudges_bp
     from .openapi import bp as openapi_bp
+    from .scan import bp as scan_bp
     from .security import init_security
     from .shell import bp as shell_bp
     from .shell import scan_shell
@@ -66,6 +67,7 @@ def create_app(
     app.register_blueprint(nudges_bp)
     app.register_blueprint(cards_bp)
     app.register_blueprint(public_card_bp)
+    app.register_blueprint(scan_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(shell_bp)
     return app

@@ -76,8 +76,6 @@ class Challenge(db.Model):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     challenge: Mapped[bytes] = mapped_column(LargeBinary(64), unique=True)
     purpose: Mapped[str] = mapped_column(String(20))  # register, login, add_passkey, recover
-    user_id: Mapped[str | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     payload: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -55,8 +55,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             params = re.findall(r"{([^}]+)}", path)
             if params:
                 operation["parameters"] = [
-                    {"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
-                    for p in params
+                    {"name": p, "in": "path", "required": True, "schema": {"type": "string"}} for p in params
                 ]
                 operation["responses"]["404"] = _error("Not found")
             if spec.body is not None:
@@ -84,9 +83,7 @@ def build_document(app: Flask) -> dict[str, Any]:
         "paths": paths,
         "components": {
             "schemas": components,
-            "securitySchemes": {
-                "session": {"type": "apiKey", "in": "cookie", "name": "cultivate_session"}
-            },
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "cultivate_session"}},
         },
     }
 

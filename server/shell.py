@@ -11,8 +11,14 @@ bp = Blueprint("shell", __name__)
 
 # Screens the app routes to on the client; a direct visit gets the same shell.
 APP_PATHS = [
-    "/", "/capture", "/contacts", "/contacts/<record_id>", "/events", "/events/<record_id>",
-    "/follow-up", "/me",
+    "/",
+    "/capture",
+    "/contacts",
+    "/contacts/<record_id>",
+    "/events",
+    "/events/<record_id>",
+    "/follow-up",
+    "/me",
 ]
 WORKER = "sw.js"
 
@@ -75,8 +81,7 @@ def service_worker() -> Response:
     shell = _shell()
     source = (shell.root / WORKER).read_text()
     header = (
-        f"const SHELL_VERSION = {json.dumps(shell.version)};\n"
-        f"const SHELL_FILES = {json.dumps(shell.urls)};\n"
+        f"const SHELL_VERSION = {json.dumps(shell.version)};\nconst SHELL_FILES = {json.dumps(shell.urls)};\n"
     )
     response = Response(header + source, mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"

@@ -7,7 +7,7 @@
 
 import { KINDS, applyMutation } from './records.js';
 
-const VERSION = 3;
+const VERSION = 4;
 let dbPromise = null;
 let dbName = null;
 
@@ -48,6 +48,7 @@ export function open(userId) {
     }
     if (event.oldVersion < 2) db.createObjectStore('interactions', { keyPath: 'id' });
     if (event.oldVersion < 3) db.createObjectStore('cards', { keyPath: 'id' });
+    if (event.oldVersion < 4) db.createObjectStore('scans', { keyPath: 'id', autoIncrement: true });
   };
   dbPromise = promised(request).then((db) => {
     // Another tab deleting this database (sign-out) must not be blocked by us.
@@ -217,4 +218,21 @@ async function rebuild(tx, kind, id) {
   const view = tx.objectStore(KINDS[kind]);
   if (data) view.put({ ...data, id });
   else view.delete(id);
+}
+
+/** Keep a photo of a code with a contact, to be read by the server when online. */
+export function addScan(contactId, image) {
+  return transaction(['scans'], 'readwrite', (tx) => promised(tx.objectStore('scans').add({ contact_id: contactId, image })));
+}
+
+/** Photos waiting to be read. */
+export const pendingScans = () => transaction(['scans'], 'readonly', (tx) => promised(tx.objectStore('scans').getAll()));
+
+/** Forget a photo once read (or found to hold no code). */
+export const removeScan = (id) => transaction(['scans'], 'readwrite', (tx) => promised(tx.objectStore('scans').delete(id)));
+
+/** Record a problem that is not a refused mutation (e.g. a photo with no code in it). */
+export async function addProblem(problem) {
+  await transaction(['problems'], 'readwrite', (tx) => promised(tx.objectStore('problems').put(problem)));
+  changes.dispatchEvent(new CustomEvent('change', { detail: { kinds: new Set(['problems']) } }));
 }

@@ -3,6 +3,7 @@
 // the app; backs off after failures; reports where the data stands.
 
 import { ApiError, post } from './api.js';
+import { readPendingScans } from './scan.js';
 import * as store from './store.js';
 
 const PUSH_BATCH = 100;
@@ -77,6 +78,12 @@ async function syncOnce() {
     const { clientId } = await store.syncState();
     await pushAll(clientId);
     await pullAll(clientId);
+    await readPendingScans();
+    if (await store.pendingCount()) {
+      // Reading a photo filled in a contact: send that too.
+      await pushAll(clientId);
+      await pullAll(clientId);
+    }
     failures = 0;
     const pending = await store.pendingCount();
     await report(pending ? 'waiting' : 'synced');

@@ -50,7 +50,10 @@ def _b64url_decode(text: str) -> bytes:
 
 
 def _issue_challenge(
-    rp: RelyingParty, purpose: str, now: datetime, user_id: str | None = None,
+    rp: RelyingParty,
+    purpose: str,
+    now: datetime,
+    user_id: str | None = None,
     payload: dict[str, str] | None = None,
 ) -> bytes:
     """Store a fresh single-use challenge (and sweep expired ones); caller commits."""
@@ -58,7 +61,10 @@ def _issue_challenge(
     challenge = secrets.token_bytes(32)
     db.session.add(
         Challenge(
-            challenge=challenge, purpose=purpose, user_id=user_id, payload=payload or {},
+            challenge=challenge,
+            purpose=purpose,
+            user_id=user_id,
+            payload=payload or {},
             expires_at=now + rp.challenge_ttl,
         )
     )
@@ -100,7 +106,10 @@ def _descriptors(passkeys: list[Passkey]) -> list[PublicKeyCredentialDescriptor]
 
 
 def _registration_options(
-    rp: RelyingParty, challenge: bytes, user_name: str, user_handle: bytes,
+    rp: RelyingParty,
+    challenge: bytes,
+    user_name: str,
+    user_handle: bytes,
     exclude: list[Passkey],
 ) -> dict[str, Any]:
     options = generate_registration_options(
@@ -162,9 +171,7 @@ def begin_sign_up(rp: RelyingParty, name: str, now: datetime) -> dict[str, Any]:
     return _registration_options(rp, challenge, name, user_handle, exclude=[])
 
 
-def finish_sign_up(
-    rp: RelyingParty, credential: dict[str, Any], passkey_name: str, now: datetime
-) -> User:
+def finish_sign_up(rp: RelyingParty, credential: dict[str, Any], passkey_name: str, now: datetime) -> User:
     """Verify the first passkey and create the account with it (caller commits)."""
     pending = _take_challenge(credential, "register", now)
     passkey = _verify_new_passkey(rp, credential, pending.challenge, passkey_name, now)

@@ -35,9 +35,7 @@ def replace_codes(user: User, now: datetime) -> list[str]:
     """Drop a person's old codes and store ten new ones (caller commits); return them in clear."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_code() for _ in range(CODE_COUNT)]
-    db.session.add_all(
-        RecoveryCode(user_id=user.id, code_hash=_hash(c), created_at=now) for c in codes
-    )
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_hash(c), created_at=now) for c in codes)
     return codes
 
 
@@ -56,9 +54,7 @@ def remaining(user: User) -> int:
 def find_unused(code: str) -> RecoveryCode:
     """Return the unused code matching `code`, or refuse."""
     found = db.session.scalar(
-        select(RecoveryCode).where(
-            RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None)
-        )
+        select(RecoveryCode).where(RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None))
     )
     if found is None:
         raise ApiError(400, INVALID)

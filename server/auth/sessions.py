@@ -58,9 +58,7 @@ def end_session(session: AuthSession) -> None:
 def end_other_sessions(session: AuthSession) -> int:
     """Revoke every session of this person but `session`; return how many ended."""
     result = db.session.execute(
-        delete(AuthSession).where(
-            AuthSession.user_id == session.user_id, AuthSession.id != session.id
-        )
+        delete(AuthSession).where(AuthSession.user_id == session.user_id, AuthSession.id != session.id)
     )
     db.session.commit()
     return int(result.rowcount)  # type: ignore[attr-defined]

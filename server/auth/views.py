@@ -86,9 +86,7 @@ def signed_in_response(user: User, body: MeOut, status: int) -> Response:
 
 def owned_passkey(passkey_id: str) -> Passkey:
     """Return the signed-in person's passkey with this id, or 404 (also for other people's)."""
-    passkey = db.session.scalar(
-        select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == g.user.id)
-    )
+    passkey = db.session.scalar(select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == g.user.id))
     if passkey is None:
         raise ApiError(404, "No such passkey.")
     return passkey
@@ -112,8 +110,10 @@ def register_verify(body: NewPasskey) -> Response:
     """Finish creating an account; the answer holds the recovery codes, shown only now."""
     now = utcnow()
     user = ceremonies.finish_sign_up(
-        relying_party(), body.credential.model_dump(exclude_none=True),
-        body.passkey_name or default_passkey_name(None), now,
+        relying_party(),
+        body.credential.model_dump(exclude_none=True),
+        body.passkey_name or default_passkey_name(None),
+        now,
     )
     db.session.flush()
     codes = recovery.replace_codes(user, now)
@@ -135,9 +135,7 @@ def login_options(body: Empty) -> PasskeyOptions:
 @api(body=SignIn, response=MeOut, signed_in=False)
 def login_verify(body: SignIn) -> Response:
     """Finish signing in and start a session."""
-    user = ceremonies.finish_sign_in(
-        relying_party(), body.credential.model_dump(exclude_none=True), utcnow()
-    )
+    user = ceremonies.finish_sign_in(relying_party(), body.credential.model_dump(exclude_none=True), utcnow())
     return signed_in_response(user, me_out(user), 200)
 
 
@@ -179,8 +177,10 @@ def recover_verify(body: NewPasskey) -> Response:
     """Finish recovery: store the new passkey, use up the code, sign in."""
     now = utcnow()
     user, code_id = ceremonies.finish_recovery(
-        relying_party(), body.credential.model_dump(exclude_none=True),
-        body.passkey_name or "Recovered passkey", now,
+        relying_party(),
+        body.credential.model_dump(exclude_none=True),
+        body.passkey_name or "Recovered passkey",
+        now,
     )
     recovery.use_up(code_id, now)
     db.session.flush()
@@ -220,8 +220,11 @@ def list_sessions() -> SessionList:
     return SessionList(
         sessions=[
             SessionOut(
-                id=s.id, user_agent=s.user_agent, created_at=s.created_at,
-                last_seen_at=s.last_seen_at, current=s.id == g.auth_session.id,
+                id=s.id,
+                user_agent=s.user_agent,
+                created_at=s.created_at,
+                last_seen_at=s.last_seen_at,
+                current=s.id == g.auth_session.id,
             )
             for s in sessions.list_sessions(g.user)
         ]
@@ -265,8 +268,11 @@ def add_passkey_options(body: Empty) -> PasskeyOptions:
 def add_passkey(body: NewPasskey) -> PasskeyOut:
     """Finish adding another passkey."""
     passkey = ceremonies.finish_add_passkey(
-        relying_party(), g.user, body.credential.model_dump(exclude_none=True),
-        body.passkey_name or default_passkey_name(g.user), utcnow(),
+        relying_party(),
+        g.user,
+        body.credential.model_dump(exclude_none=True),
+        body.passkey_name or default_passkey_name(g.user),
+        utcnow(),
     )
     return passkey_out(passkey)
 

@@ -23,8 +23,9 @@ def skip_empty_autogenerate(context, revision, directives):  # type: ignore[no-u
 
 def run_migrations_offline() -> None:
     """Emit SQL for the migrations without a connection."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

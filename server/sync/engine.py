@@ -139,8 +139,11 @@ def push(user_id: str, client_id: str, mutations: list[Mutation], now: datetime)
             except Refused as refusal:
                 db.session.add(
                     SyncRejection(
-                        client_id=client.id, mutation_id=mutation.id, name=mutation.name,
-                        description=str(refusal), created_at=now,
+                        client_id=client.id,
+                        mutation_id=mutation.id,
+                        name=mutation.name,
+                        description=str(refusal),
+                        created_at=now,
                     )
                 )
             client.last_mutation_id = mutation.id
@@ -189,8 +192,13 @@ def pull(user_id: str, client_id: str, cursor: int, acked_mutation_id: int, limi
         has_more=has_more,
         last_mutation_id=last_mutation_id,
         changes=[
-            Change(kind=r.kind, id=r.id, version=r.version, deleted=r.deleted,  # type: ignore[arg-type]
-                   data=None if r.deleted else r.data)
+            Change(
+                kind=r.kind,
+                id=r.id,
+                version=r.version,
+                deleted=r.deleted,  # type: ignore[arg-type]
+                data=None if r.deleted else r.data,
+            )
             for r in rows
         ],
         rejections=rejections,

@@ -47,8 +47,10 @@ class ContactFields(_Fields):
     notes: _text(10_000) | None = None
     they_need: _text(2_000) | None = None
     i_can_offer: _text(2_000) | None = None
-    tags: Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=30),
-                    AfterValidator(_tags)] | None = None
+    tags: (
+        Annotated[list[Annotated[str, Field(max_length=40)]], Field(max_length=30), AfterValidator(_tags)]
+        | None
+    ) = None
     event_id: RecordId | None = None
     met_at: dt.datetime | None = None
     # Follow-up: due a window after meeting; done when followed up; keep in touch after that.
@@ -75,8 +77,10 @@ class CardFields(_Fields):
     company: _text(200) | None = None
     email: Annotated[str, Field(max_length=254), AfterValidator(_email)] | None = None
     phone: _text(40) | None = None
-    links: Annotated[list[Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")]],
-                     Field(max_length=5)] | None = None
+    links: (
+        Annotated[list[Annotated[str, Field(max_length=300, pattern=r"^https?://\S+$")]], Field(max_length=5)]
+        | None
+    ) = None
     pitch: _text(200) | None = None
     can_help_with: _text(500) | None = None
     looking_for: _text(500) | None = None
@@ -102,7 +106,10 @@ KINDS: dict[str, type[_Fields]] = {
 }
 # Fields a record cannot exist without (a new record, or one brought back after a delete).
 REQUIRED = {
-    "contact": ("name",), "event": ("name",), "interaction": ("contact_id", "type", "at"), "card": ("name",),
+    "contact": ("name",),
+    "event": ("name",),
+    "interaction": ("contact_id", "type", "at"),
+    "card": ("name",),
 }
 
 

@@ -35,8 +35,10 @@ def pull(body: PullBody) -> PullOut:
 def _owned_record(kind: str, record_id: str) -> RecordOut:
     record = db.session.scalar(
         select(SyncRecord).where(
-            SyncRecord.id == record_id, SyncRecord.user_id == g.user.id,
-            SyncRecord.kind == kind, SyncRecord.deleted.is_(False),
+            SyncRecord.id == record_id,
+            SyncRecord.user_id == g.user.id,
+            SyncRecord.kind == kind,
+            SyncRecord.deleted.is_(False),
         )
     )
     if record is None:

@@ -2,6 +2,8 @@
 // next person; the current event tags every capture until it is ended.
 
 import * as events from '../events.js';
+import { parsePasted } from '../parse.js';
+import { readPhoto, scanWithCamera } from '../scan.js';
 import { dueFrom } from '../followups.js';
 import * as push from '../push.js';
 import { settings } from '../settings.js';
@@ -15,8 +17,95 @@ export function initCapture(root) {
   const $ = (id) => root.querySelector(`#${id}`);
 
   const form = $('capture-form');
+  const dialog = (id) => document.getElementById(id);
   let current = null;
   let savedHere = 0;
+  let pendingPhoto = null; // a photo of a code to read once online
+  const LABELS = { name: 'name', title: 'title', company: 'company', email: 'email', phone: 'phone', notes: 'notes' };
+
+  /** Put found details into the card's empty fields; say what was filled. */
+  function fill(fields) {
+    const filled = [];
+    for (const [name, value] of Object.entries(fields)) {
+      const input = form.elements[name];
+      if (!input || !value) continue;
+      if (!input.value.trim()) {
+        input.value = value;
+        filled.push(LABELS[name] ?? name);
+      } else if (name === 'notes' && !input.value.includes(value)) {
+        input.value = `${input.value.trim()}\n${value}`;
+        filled.push('notes');
+      }
+    }
+    return filled;
+  }
+
+  const sayFilled = (filled, from) => toast(filled.length
+    ? `Filled ${filled.join(', ')} from ${from}`
+    : `Nothing new in ${from}: the card already has it`);
+
+  // Scan a code: the camera where the browser can read codes, else a photo.
+  let cameraStop = null;
+  const closeScan = () => {
+    cameraStop?.abort();
+    if (dialog('scan-dialog').open) dialog('scan-dialog').close();
+  };
+  $('scan-open').addEventListener('click', async () => {
+    dialog('scan-status').textContent = 'Point the camera at their QR code, or use a photo of one.';
+    dialog('scan-dialog').showModal();
+    cameraStop = new AbortController();
+    try {
+      const fields = await scanWithCamera(dialog('scan-video'), cameraStop.signal);
+      if (fields) {
+        closeScan();
+        sayFilled(fill(fields), 'the code');
+        $('c-name').focus();
+      }
+    } catch {
+      dialog('scan-status').textContent = 'The camera is not available. Use a photo of the code instead.';
+    }
+  });
+  dialog('scan-close').addEventListener('click', closeScan);
+  dialog('scan-dialog').addEventListener('close', () => cameraStop?.abort());
+  dialog('scan-file').addEventListener('change', async (event) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    dialog('scan-status').textContent = 'Reading the code…';
+    try {
+      const result = await readPhoto(file);
+      closeScan();
+      if (result.pending) {
+        pendingPhoto = result.pending;
+        toast("Offline: the photo is kept with this contact and read when you're back online");
+      } else {
+        sayFilled(fill(result.fields), 'the code');
+      }
+      $('c-name').focus();
+    } catch (error) {
+      dialog('scan-status').textContent = error.message;
+    }
+  });
+
+  // Paste: an email signature or "Name <email>".
+  $('paste-open').addEventListener('click', async () => {
+    dialog('paste-text').value = '';
+    dialog('paste-dialog').returnValue = '';
+    dialog('paste-dialog').showModal();
+    try {
+      const text = await navigator.clipboard.readText();
+      if (text && !dialog('paste-text').value) dialog('paste-text').value = text;
+    } catch {
+      // No clipboard access: the person pastes into the box.
+    }
+  });
+  dialog('paste-dialog').addEventListener('close', () => {
+    if (dialog('paste-dialog').returnValue !== 'fill') return;
+    const text = dialog('paste-text').value;
+    if (!text.trim()) return;
+    sayFilled(fill(parsePasted(text)), 'the pasted text');
+    $('c-name').focus();
+  });
 
   async function showEvent() {
     current = await events.currentEvent();
@@ -91,6 +180,10 @@ export function initCapture(root) {
     for (const [name, value] of Object.entries(values)) if (value) fields[name] = value;
     if (current) fields.event_id = current.id;
     const saved = await store.write('contact', crypto.randomUUID(), fields);
+    if (pendingPhoto) {
+      await store.addScan(saved.id, pendingPhoto);
+      pendingPhoto = null;
+    }
     savedHere += 1;
     form.reset();
     delete $('c-met-where').dataset.touched;
