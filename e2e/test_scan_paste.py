@@ -120,7 +120,8 @@ def test_paste_parser_cases(page: Page, authenticator: Authenticator, text: str,
             {"name": "Grace Hopper", "phone": "+15550100", "email": "grace@navy.example"},
         ),
         (
-            "BEGIN:VCARD\nVERSION:4.0\nFN:Ada Lovelace\nEMAIL;TYPE=work:ada@example.org\nEMAIL;TYPE=home:a@home.example\n"
+            "BEGIN:VCARD\nVERSION:4.0\nFN:Ada Lovelace\nEMAIL;TYPE=work:ada@example.org\n"
+            "EMAIL;TYPE=home:a@home.example\n"
             "TEL;TYPE=cell:+44 20 7946 0000\nNOTE:Met at the\\, Royal Society\nEND:VCARD",
             {
                 "name": "Ada Lovelace",
