@@ -1,0 +1,1 @@
+"""Import and export: vCard and CSV in the layouts phones and mail programs use, JSON backups."""
