@@ -227,6 +227,38 @@ def begin_sign_in(rp: RelyingParty, now: datetime) -> dict[str, Any]:
 def finish_sign_in(rp: RelyingParty, credential: dict[str, Any], now: datetime) -> User:
     """Verify an assertion and return its person; the sign count moves forward atomically."""
     pending = _take_challenge(credential, "login", now)
+    return _verify_assertion(rp, credential, pending, now).user
+
+
+def begin_confirmation(rp: RelyingParty, user: User, now: datetime) -> dict[str, Any]:
+    """Request options to confirm a grave action (deleting the account) with one of my passkeys."""
+    challenge = _issue_challenge(rp, "confirm", now, user_id=user.id)
+    db.session.commit()
+    options = generate_authentication_options(
+        rp_id=rp.id,
+        challenge=challenge,
+        timeout=int(rp.challenge_ttl.total_seconds() * 1000),
+        allow_credentials=_descriptors(user.passkeys),
+        user_verification=UserVerificationRequirement.REQUIRED,
+    )
+    return json.loads(options_to_json(options))
+
+
+def finish_confirmation(rp: RelyingParty, user: User, credential: dict[str, Any], now: datetime) -> None:
+    """Check that `user` just confirmed with one of their own passkeys, or refuse."""
+    pending = _take_challenge(credential, "confirm", now)
+    if pending.user_id != user.id:
+        raise ApiError(400, EXPIRED)
+    passkey = _verify_assertion(rp, credential, pending, now)
+    if passkey.user_id != user.id:
+        raise ApiError(403, "Confirm with one of your own passkeys.")
+    db.session.commit()
+
+
+def _verify_assertion(
+    rp: RelyingParty, credential: dict[str, Any], pending: Challenge, now: datetime
+) -> Passkey:
+    """Verify a signed challenge; the sign count moves forward atomically. Returns the passkey."""
     try:
         credential_id = _b64url_decode(str(credential["rawId"]))
     except (KeyError, ValueError):
@@ -262,7 +294,7 @@ def finish_sign_in(rp: RelyingParty, credential: dict[str, Any], now: datetime) 
     if moved.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise ApiError(400, "The passkey's counter went backwards; sign-in refused.")
-    return passkey.user
+    return passkey
 
 
 # Recovery ----------------------------------------------------------------------------------

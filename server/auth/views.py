@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..api import api
 from ..db import db, utcnow
@@ -211,6 +211,31 @@ def regenerate_recovery_codes(body: Empty) -> RecoveryCodes:
 def me() -> MeOut:
     """Describe the signed-in person (401 when signed out)."""
     return me_out(g.user)
+
+
+@bp.post("/me/delete/options")
+@auth_limit
+@api(body=Empty, response=PasskeyOptions)
+def delete_account_options(body: Empty) -> PasskeyOptions:
+    """Start deleting my account: confirm with one of my passkeys."""
+    return PasskeyOptions(ceremonies.begin_confirmation(relying_party(), g.user, utcnow()))
+
+
+@bp.post("/me/delete")
+@auth_limit
+@api(body=SignIn)
+def delete_account(body: SignIn) -> Response:
+    """Delete my account and every row of mine, once confirmed with a passkey."""
+    user = g.user
+    ceremonies.finish_confirmation(
+        relying_party(), user, body.credential.model_dump(exclude_none=True), utcnow()
+    )
+    # Every table of mine refers to the account with ON DELETE CASCADE: one statement removes it all.
+    db.session.execute(delete(User).where(User.id == user.id))
+    db.session.commit()
+    response = Response(status=204)
+    sessions.clear_cookie(response)
+    return response
 
 
 @bp.get("/sessions")
