@@ -44,9 +44,14 @@ export function initMyCard(root) {
       $('qr-status').textContent = 'Your public page is off. Use the offline QR, or turn the page on below.';
     } else if (svg) {
       const img = $(`qr-${which}`);
-      URL.revokeObjectURL(blobUrls.get(which));
       const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+      const previous = blobUrls.get(which);
       blobUrls.set(which, url);
+      // Says which link the image shows once it has drawn (tests and screen readers can rely on it).
+      img.addEventListener('load', () => {
+        img.dataset.shows = which === 'url' ? link.url : 'vcard';
+        URL.revokeObjectURL(previous);
+      }, { once: true });
       img.src = url;
       img.hidden = false;
       $('qr-status').textContent = which === 'url'
