@@ -76,7 +76,7 @@ const welcome = initWelcome(root('welcome'), async (signedIn, codes) => {
 const codesScreen = initCodes(root('codes'), () => navigate(HOME));
 const capture = initCapture(root('capture'));
 const contacts = initContacts(root('contacts'));
-const contact = initContact(root('contact'), (path) => navigate(path));
+const contact = initContact(root('contact'), (path) => navigate(path), () => me);
 const eventScreens = initEvents(root('events'), root('event'));
 const followUp = initFollowUp(root('follow-up'), () => me);
 const meScreen = initMe(root('me'), {

@@ -38,3 +38,31 @@ export function mailtoLink(email, subject, body) {
 export function smsLink(phone, body) {
   return `sms:${encodeURIComponent((phone ?? '').replace(/[^\d+]/g, ''))}?&body=${encodeURIComponent(body)}`;
 }
+
+function describe(contact) {
+  const role = [contact.title, contact.company].filter(Boolean).join(' at ');
+  return role ? `${contact.name} (${role})` : contact.name;
+}
+
+/**
+ * A double opt-in introduction: one message to each person asking whether they would like to
+ * be introduced, built from what each needs and offers.
+ */
+export function buildIntroductions(a, b, myName) {
+  const first = (c) => (c.name ?? '').split(/\s+/)[0];
+  const why = (other, me) => {
+    if (other.i_can_offer && me.they_need) return `${first(other)} can help with ${gist(other.i_can_offer)}, and you mentioned you need ${gist(me.they_need)}.`;
+    if (other.i_can_offer) return `${first(other)} can help with ${gist(other.i_can_offer)}.`;
+    if (other.they_need) return `${first(other)} is looking for ${gist(other.they_need)}.`;
+    return 'I think you two would get on.';
+  };
+  const message = (to, other) => [
+    `Hi ${first(to)},`,
+    '',
+    `I'd like to introduce you to ${describe(other)}. ${why(other, to)}`,
+    'Would you like me to connect you? No pressure either way.',
+    '',
+    myName ? `Best,\n${myName}` : 'Best,',
+  ].join('\n');
+  return [message(a, b), message(b, a)];
+}

@@ -1,5 +1,6 @@
 // A contact's page: view and edit every field, tags, delete with undo.
 
+import { buildIntroductions, mailtoLink } from '../drafts.js';
 import * as followups from '../followups.js';
 import * as store from '../store.js';
 import { changedFields, parseTags } from '../records.js';
@@ -12,7 +13,7 @@ const INTERACTION_LABELS = {
 const FIELDS = ['name', 'title', 'company', 'email', 'phone', 'met_where', 'notes', 'they_need', 'i_can_offer'];
 
 /** Wire the contact page; `navigate(path)` moves between screens. */
-export function initContact(root, navigate) {
+export function initContact(root, navigate, me = () => null) {
   // Screens live outside the document while hidden, so look up ids within this one.
   const $ = (id) => root.querySelector(`#${id}`);
 
@@ -89,6 +90,38 @@ export function initContact(root, navigate) {
     syncSoon();
   });
 
+  // Introduce this contact to another, by two opt-in messages.
+  const dialog = (id) => document.getElementById(id);
+  let others = [];
+  function draftIntro() {
+    const other = others.find((c) => c.id === dialog('intro-other').value);
+    if (!loaded || !other) return;
+    const [toA, toB] = buildIntroductions(loaded, other, me()?.user?.name);
+    dialog('intro-a').value = toA;
+    dialog('intro-b').value = toB;
+    dialog('intro-a').labels[0].textContent = `Message to ${loaded.name}`;
+    dialog('intro-b').labels[0].textContent = `Message to ${other.name}`;
+    dialog('intro-a-email').textContent = `Email ${loaded.name}`;
+    dialog('intro-b-email').textContent = `Email ${other.name}`;
+    dialog('intro-a-email').href = mailtoLink(loaded.email, `An introduction: ${other.name}`, toA);
+    dialog('intro-b-email').href = mailtoLink(other.email, `An introduction: ${loaded.name}`, toB);
+  }
+  $('contact-introduce').addEventListener('click', async () => {
+    if (!loaded) return;
+    others = (await store.all('contact')).filter((c) => c.id !== loaded.id)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    if (!others.length) {
+      toast('Capture someone else first: an introduction needs two people');
+      return;
+    }
+    dialog('intro-title').textContent = `Introduce ${loaded.name}`;
+    dialog('intro-other').replaceChildren(...others.map((c) => el('option', { value: c.id }, c.name)));
+    draftIntro();
+    dialog('intro-dialog').showModal();
+  });
+  dialog('intro-other').addEventListener('change', draftIntro);
+  dialog('intro-close').addEventListener('click', () => dialog('intro-dialog').close());
+
   $('contact-delete').addEventListener('click', async () => {
     if (!loaded) return;
     const snapshot = loaded;
@@ -120,6 +153,7 @@ export function initContact(root, navigate) {
       const contact = id && (await store.get('contact', id));
       form.hidden = !contact;
       $('contact-delete').hidden = !contact;
+      $('contact-introduce').hidden = !contact;
       if (!contact) {
         loaded = null;
         $('contact-title').textContent = 'Contact not found';

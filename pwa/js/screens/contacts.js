@@ -3,6 +3,10 @@
 
 import * as store from '../store.js';
 import { searchText } from '../records.js';
+
+// "who can help with design?" looks in what people offer; "who needs funding?" in what they need.
+const ASK = /^who\s+(?:can|could|might)\s+help(?:\s+me)?(?:\s+with)?\s+(.+?)\??$/i;
+const NEEDS = /^who\s+(?:needs|is looking for|wants)\s+(.+?)\??$/i;
 import { el, formatDate, toast } from '../ui.js';
 
 const SHOWN = 200; // rendering more than this helps no one on a phone
@@ -19,21 +23,37 @@ export function initContacts(root) {
     const [contacts, events] = await Promise.all([store.all('contact'), store.all('event')]);
     const eventNames = new Map(events.map((e) => [e.id, e.name]));
     people = contacts
-      .map((contact) => ({ contact, event: eventNames.get(contact.event_id), text: searchText(contact, eventNames.get(contact.event_id)) }))
+      .map((contact) => ({
+        contact,
+        event: eventNames.get(contact.event_id),
+        text: searchText(contact, eventNames.get(contact.event_id)),
+        offers: [contact.i_can_offer, contact.title, ...(contact.tags ?? [])].filter(Boolean).join('\n').toLowerCase(),
+        needs: [contact.they_need, ...(contact.tags ?? [])].filter(Boolean).join('\n').toLowerCase(),
+      }))
       .sort((a, b) => (b.contact.met_at ?? '').localeCompare(a.contact.met_at ?? ''));
     stale = false;
   }
 
   function render() {
     const query = $('contact-search').value.trim().toLowerCase();
-    const words = query.split(/\s+/).filter(Boolean);
-    const matches = words.length ? people.filter((p) => words.every((w) => p.text.includes(w))) : people;
+    const ask = query.match(ASK);
+    const need = query.match(NEEDS);
+    const field = ask ? 'offers' : need ? 'needs' : 'text';
+    const words = (ask?.[1] ?? need?.[1] ?? query).split(/\s+/).filter((w) => w && !['a', 'an', 'the', 'with', 'my', 'some'].includes(w));
+    const matches = words.length ? people.filter((p) => words.every((w) => p[field].includes(w))) : people;
     $('contact-list').replaceChildren(...matches.slice(0, SHOWN).map(personItem));
     $('contacts-empty').hidden = people.length > 0;
     $('contact-search').hidden = people.length === 0;
     let count = '';
     if (people.length && words.length) {
-      count = matches.length ? `${matches.length} of ${people.length} match` : `No one matches “${query}”`;
+      if (ask || need) {
+        const topic = (ask ?? need)[1];
+        const verb = ask ? `can help with ${topic}` : `need${matches.length === 1 ? 's' : ''} ${topic}`;
+        count = matches.length ? `${matches.length === 1 ? '1 person' : `${matches.length} people`} ${verb}`
+          : `No one ${ask ? 'offers' : 'needs'} “${topic}” yet`;
+      } else {
+        count = matches.length ? `${matches.length} of ${people.length} match` : `No one matches “${query}”`;
+      }
     } else if (people.length) {
       count = people.length === 1 ? '1 person' : `${people.length} people`;
     }

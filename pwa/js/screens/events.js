@@ -34,6 +34,9 @@ export function initEvents(listRoot, eventRoot) {
     people.sort((a, b) => (b.met_at ?? '').localeCompare(a.met_at ?? ''));
     $('event-people').replaceChildren(...people.map((contact) => personItem({ contact })));
     $('event-people-empty').hidden = !event || people.length > 0;
+    const query = `?event_id=${encodeURIComponent(id)}`;
+    $('event-export-vcf').href = `/api/export/contacts.vcf${query}`;
+    $('event-export-csv').href = `/api/export/contacts.csv${query}`;
   }
 
   store.changes.addEventListener('change', (event) => {

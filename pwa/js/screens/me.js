@@ -5,6 +5,7 @@ import * as push from '../push.js';
 import { DEFAULT_TEMPLATE, refreshSettings, saveSettings, settings } from '../settings.js';
 import { describePasskeyError } from '../webauthn.js';
 import { initMyCard } from './mycard.js';
+import { initMyData } from './mydata.js';
 import { busy, confirmAction, el, formatDate, timeAgo, toast } from '../ui.js';
 
 const explain = (e) => (e?.status !== undefined ? e.message : describePasskeyError(e));
@@ -17,6 +18,7 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
   // Screens live outside the document while hidden, so look up ids within this one.
   const $ = (id) => root.querySelector(`#${id}`);
   const myCard = initMyCard(root);
+  initMyData(root, onSignedOut);
 
   async function renderPasskeys() {
     const passkeys = await account.listPasskeys();
