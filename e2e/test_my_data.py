@@ -26,7 +26,8 @@ def test_import_with_a_duplicate_merged(page: Page, authenticator: Authenticator
     capture(page, "Ada Lovelace", Email="ada@example.org")
     vcf = tmp_path / "phone.vcf"
     vcf.write_text(
-        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\nTITLE:Countess\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.org\r\n"
+        "TITLE:Countess\r\nEND:VCARD\r\n"
         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Charles Babbage\r\nTEL;TYPE=CELL:+44 20 7946 0001\r\nEND:VCARD\r\n"
     )
     import_file(page, vcf)
