@@ -136,3 +136,38 @@ def test_scanned_content_cases(page: Page, authenticator: Authenticator, text: s
     page.goto("/")
     found = page.evaluate("async (text) => (await import('/js/parse.js')).parseScanned(text)", text)
     assert found == expected
+
+
+SHARE = """async ({ text, vcard }) => {
+  const form = new FormData();
+  if (text) form.append('text', text);
+  if (vcard) form.append('file', new File([vcard], 'grace.vcf', { type: 'text/vcard' }));
+  const response = await fetch('/share-target', { method: 'POST', body: form });
+  return new URL(response.url).pathname + new URL(response.url).search;
+}"""
+
+
+def test_text_shared_to_the_app_opens_paste(page: Page, authenticator: Authenticator) -> None:
+    sign_up(page, "Sharer")
+    wait_until_controlled(page)
+    landed = page.evaluate(SHARE, {"text": "Grace Hopper <grace@navy.example>", "vcard": None})
+    assert landed == "/capture?shared=text"
+    page.goto(landed)
+    paste = page.get_by_role("dialog", name="Paste their details")
+    expect(paste.get_by_label("Pasted text")).to_have_value("Grace Hopper <grace@navy.example>")
+    paste.get_by_role("button", name="Fill the card").click()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Grace Hopper")
+    expect(page.get_by_label("Email")).to_have_value("grace@navy.example")
+
+
+def test_vcard_shared_to_the_app_opens_import(page: Page, authenticator: Authenticator) -> None:
+    sign_up(page, "File Sharer")
+    wait_until_controlled(page)
+    vcard = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nEMAIL:grace@navy.example\r\nEND:VCARD\r\n"
+    landed = page.evaluate(SHARE, {"text": None, "vcard": vcard})
+    assert landed == "/me?shared=file"
+    page.goto(landed)
+    review = page.get_by_role("dialog", name="Review the import")
+    expect(review).to_contain_text("1 contact found.")
+    review.get_by_role("button", name="Import 1").click()
+    expect(page.get_by_role("status").filter(has_text="Imported: 1 added")).to_be_visible()

@@ -4,6 +4,7 @@
 
 const CACHE_PREFIX = 'cultivate-shell-';
 const CACHE = CACHE_PREFIX + SHELL_VERSION;
+const SHARE_CACHE = 'cultivate-share';
 // Paths the app routes on the client (server/shell.py APP_PATHS): all open the same shell.
 const APP_ROUTE = /^\/(capture|contacts(\/[^/]+)?|events(\/[^/]+)?|follow-up|me)?$/;
 
@@ -22,6 +23,10 @@ self.addEventListener('message', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
+  if (url.origin === location.origin && url.pathname === '/share-target' && event.request.method === 'POST') {
+    event.respondWith(receiveShare(event.request));
+    return;
+  }
   // Don't care about other-origin URLs, or anything but GET.
   if (url.origin !== location.origin || event.request.method !== 'GET') return;
   // The API is the sync module's business: never cached here.
@@ -68,6 +73,22 @@ async function openApp(url) {
     return existing.navigate(url);
   }
   return self.clients.openWindow(url);
+}
+
+/**
+ * Something shared to the app (Web Share Target): keep it for the page, then open the app.
+ * A .vcf goes to import; text (a signature, a profile link) to the Paste box on Capture.
+ */
+async function receiveShare(request) {
+  const form = await request.formData();
+  const cache = await caches.open(SHARE_CACHE);
+  const file = form.get('file');
+  if (file && typeof file !== 'string') {
+    await cache.put('/shared/file', new Response(file, { headers: { 'X-Filename': encodeURIComponent(file.name || 'shared.vcf') } }));
+  }
+  const text = ['title', 'text', 'url'].map((name) => form.get(name)).filter((v) => typeof v === 'string' && v).join('\n');
+  if (text) await cache.put('/shared/text', new Response(text));
+  return Response.redirect(file && typeof file !== 'string' ? '/me?shared=file' : '/capture?shared=text', 303);
 }
 
 /** Fetch every shell file past the HTTP cache, so the new cache holds the new bytes. */

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_from_directory
+from flask import Blueprint, Response, abort, current_app, redirect, send_from_directory
 
 bp = Blueprint("shell", __name__)
 
@@ -63,6 +63,12 @@ def _index(record_id: str | None = None) -> Response:
 for _path in APP_PATHS:
     _endpoint = "index_" + (_path.strip("/").replace("/<record_id>", "_record").replace("-", "_") or "root")
     bp.add_url_rule(_path, _endpoint, _index)
+
+
+@bp.post("/share-target")
+def share_target_without_worker() -> Response:
+    """The service worker normally takes shares; without it, open the app and say so."""
+    return redirect("/capture?shared=unavailable", code=303)
 
 
 @bp.get("/manifest.json")

@@ -75,3 +75,17 @@ def test_changed_shell_file_changes_the_worker(tmp_path: Path, migrated: str) ->
 def test_unknown_files_are_404(client) -> None:
     assert client.get("/js/nope.js").status_code == 404
     assert client.get("/../pyproject.toml").status_code == 404
+
+
+def test_manifest_accepts_shared_vcards_and_text(client) -> None:
+    with client.get("/manifest.json") as response:
+        share = response.get_json()["share_target"]
+    assert share["action"] == "/share-target" and share["method"] == "POST"
+    assert share["enctype"] == "multipart/form-data"
+    assert "text/vcard" in share["params"]["files"][0]["accept"]
+
+
+def test_share_without_the_worker_says_so(client) -> None:
+    response = client.post("/share-target", data={"text": "x"})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/capture?shared=unavailable")

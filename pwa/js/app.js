@@ -15,10 +15,11 @@ import { initMe } from './screens/me.js';
 import { initWelcome } from './screens/welcome.js';
 import { forgetCard, refreshLink } from './card.js';
 import { forgetSettings, refreshSettings } from './settings.js';
+import { takeShared } from './shared.js';
 import * as store from './store.js';
 import { registerWorker } from './sw-bridge.js';
 import * as sync from './sync.js';
-import { confirmAction } from './ui.js';
+import { confirmAction, toast } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ['welcome', 'codes', 'capture', 'contacts', 'contact', 'events', 'event', 'follow-up', 'me'];
@@ -187,6 +188,20 @@ store.changes.addEventListener('change', (event) => {
   if (event.detail.kinds.has('contact')) refreshBadge();
 });
 
+/** Hand on what was shared to the app (a .vcf to import, text to Paste). */
+async function receiveShared() {
+  const shared = new URLSearchParams(location.search).get('shared');
+  if (!shared || !me) return;
+  history.replaceState(null, '', location.pathname);
+  if (shared === 'unavailable') {
+    toast('Sharing to Cultivate works once the app has been opened here. Try sharing again.');
+    return;
+  }
+  const received = await takeShared().catch(() => null);
+  if (received?.file) meScreen.importFile(received.file);
+  else if (received?.text) capture.paste(received.text);
+}
+
 async function start() {
   // Open at once from what this device knows; the server's answer may correct it.
   if (me) await openLocalData();
@@ -211,9 +226,10 @@ async function start() {
   }
 }
 
+start().then(receiveShared);
+
 registerWorker((apply) => {
   $('update-banner').hidden = false;
   $('update-button').onclick = apply;
 }).catch(() => {});
 if (navigator.storage?.persist) navigator.storage.persist().catch(() => {});
-start();

@@ -88,10 +88,13 @@ export function initCapture(root) {
   });
 
   // Paste: an email signature or "Name <email>".
-  $('paste-open').addEventListener('click', async () => {
-    dialog('paste-text').value = '';
+  function openPaste(text = '') {
+    dialog('paste-text').value = text;
     dialog('paste-dialog').returnValue = '';
     dialog('paste-dialog').showModal();
+  }
+  $('paste-open').addEventListener('click', async () => {
+    openPaste();
     try {
       const text = await navigator.clipboard.readText();
       if (text && !dialog('paste-text').value) dialog('paste-text').value = text;
@@ -227,5 +230,7 @@ export function initCapture(root) {
       else $('c-name').focus();
     },
     currentEvent: () => current,
+    /** Open Paste with text shared to the app. */
+    paste: openPaste,
   };
 }

@@ -18,7 +18,7 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
   // Screens live outside the document while hidden, so look up ids within this one.
   const $ = (id) => root.querySelector(`#${id}`);
   const myCard = initMyCard(root);
-  initMyData(root, onSignedOut);
+  const myData = initMyData(root, onSignedOut);
 
   async function renderPasskeys() {
     const passkeys = await account.listPasskeys();
@@ -203,6 +203,7 @@ export function initMe(root, { onSignOut, onSignedOut, onCodes }) {
   }));
 
   return {
+    importFile: (file) => myData.importFile(file),
     /** Render from the cached person at once, then refresh from the server. */
     async enter(me) {
       const name = me?.user?.name ?? '';

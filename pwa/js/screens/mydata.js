@@ -11,10 +11,13 @@ export function initMyData(root, onDeleted) {
   const dialog = (id) => document.getElementById(id);
   let pending = null; // {format, content, contacts}
 
-  $('import-file').addEventListener('change', async (event) => {
+  $('import-file').addEventListener('change', (event) => {
     const file = event.target.files?.[0];
     event.target.value = '';
-    if (!file) return;
+    if (file) importFile(file);
+  });
+
+  async function importFile(file) {
     $('data-error').textContent = '';
     try {
       const { content, preview } = await previewFile(file);
@@ -23,7 +26,7 @@ export function initMyData(root, onDeleted) {
     } catch (error) {
       $('data-error').textContent = error.message;
     }
-  });
+  }
 
   function showPreview(preview) {
     dialog('import-error').textContent = '';
@@ -115,4 +118,6 @@ export function initMyData(root, onDeleted) {
       $('data-error').textContent = error.status !== undefined ? error.message : (describePasskeyError(error) ?? '');
     }
   });
+
+  return { importFile };
 }
