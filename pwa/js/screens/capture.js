@@ -26,7 +26,9 @@ export function initCapture(root) {
   /** Put found details into the card's empty fields; say what was filled. */
   function fill(fields) {
     const filled = [];
-    for (const [name, value] of Object.entries(fields)) {
+    // In the card's own order, so the message reads like the form.
+    const ordered = Object.entries(fields).sort(([a], [b]) => Object.keys(LABELS).indexOf(a) - Object.keys(LABELS).indexOf(b));
+    for (const [name, value] of ordered) {
       const input = form.elements[name];
       if (!input || !value) continue;
       if (!input.value.trim()) {
