@@ -21,6 +21,10 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--data-dir", type=Path, default=None)
     serve.add_argument("--threads", type=int, default=8)
+    migrate = commands.add_parser(
+        "migrate", help="apply database migrations and exit (before gunicorn starts)"
+    )
+    migrate.add_argument("--data-dir", type=Path, default=None)
     nudge = commands.add_parser("nudge", help="send the follow-up nudges due now, once, and print them")
     nudge.add_argument("--data-dir", type=Path, default=None)
     nudge.add_argument("--now", type=_instant, default=None, help="pretend it is this ISO 8601 time")
@@ -115,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.command == "nudge":
         return nudge(_data_dir(args.data_dir), args.now)
+    if args.command == "migrate":
+        from . import create_app, upgrade_database
+
+        upgrade_database(create_app(_data_dir(args.data_dir)))
+        print("Database is up to date.")
     return 0
 
 

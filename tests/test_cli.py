@@ -310,3 +310,21 @@ def threading_event_wait(seconds: float) -> None:
     import threading
 
     threading.Event().wait(seconds)
+
+
+def test_migrate_command_brings_a_new_database_up_to_date(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "migrate", "--data-dir", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Database is up to date."
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cultivate.sqlite3") as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"user_account", "sync_record", "nudge", "card_link", "alembic_version"} <= tables
