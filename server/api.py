@@ -29,6 +29,7 @@ class EndpointSpec:
     response: type[BaseModel] | None
     status: int
     signed_in: bool
+    produces: str | None = None  # a file's media type, for routes that answer with one
 
 
 def describe_validation_error(error: ValidationError) -> str:
@@ -61,6 +62,7 @@ def api(
     response: type[BaseModel] | None = None,
     status: int = 200,
     signed_in: bool = True,
+    produces: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Wrap a view: require a session unless `signed_in=False`, pass the parsed `body`."""
 
@@ -78,7 +80,7 @@ def api(
                 return "", 204
             return result
 
-        wrapper.endpoint_spec = EndpointSpec(body, response, status, signed_in)  # type: ignore[attr-defined]
+        wrapper.endpoint_spec = EndpointSpec(body, response, status, signed_in, produces)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate

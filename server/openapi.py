@@ -50,7 +50,12 @@ def build_document(app: Flask) -> dict[str, Any]:
             operation: dict[str, Any] = {
                 "operationId": rule.endpoint.replace(".", "_"),
                 "summary": (view.__doc__ or "").strip().splitlines()[0] if view.__doc__ else "",
-                "responses": {"400": _error("Invalid request"), "403": _error("Refused")},
+                "responses": {
+                    "400": _error("Invalid request"),
+                    "403": _error("Refused"),
+                    # 409, 413, 422, 429 and 500 share the error shape.
+                    "default": _error("Other errors"),
+                },
             }
             params = re.findall(r"{([^}]+)}", path)
             if params:
@@ -63,7 +68,13 @@ def build_document(app: Flask) -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": _ref(spec.body, components)}},
                 }
-            if spec.response is not None:
+            if spec.produces is not None:
+                operation["responses"][str(spec.status)] = {
+                    "description": "A file",
+                    "content": {spec.produces: {"schema": {
+                        "type": "object" if spec.produces == "application/json" else "string"}}},
+                }
+            elif spec.response is not None:
                 operation["responses"][str(spec.status)] = {
                     "description": "OK",
                     "content": {"application/json": {"schema": _ref(spec.response, components)}},

@@ -94,7 +94,7 @@ def rotate_link(body: Body) -> CardLinkOut:
 
 
 @bp.get("/card/qr.svg")
-@api()
+@api(produces="image/svg+xml")
 def qr_code() -> Response:
     """A QR code (SVG) of my public page's address, or with `?content=vcard` of my vCard itself."""
     link = link_for(g.user.id)

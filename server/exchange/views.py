@@ -250,7 +250,7 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/export/contacts.vcf")
-@api()
+@api(produces="text/vcard")
 def export_vcf() -> Response:
     """All my contacts (or one event's, with ?event_id=) as one vCard file."""
     event_id = request.args.get("event_id")
@@ -260,7 +260,7 @@ def export_vcf() -> Response:
 
 
 @bp.get("/export/contacts.csv")
-@api()
+@api(produces="text/csv")
 def export_csv() -> Response:
     """All my contacts (or one event's, with ?event_id=) as CSV (formulas defused)."""
     event_id = request.args.get("event_id")
@@ -271,7 +271,7 @@ def export_csv() -> Response:
 
 
 @bp.get("/export/backup.json")
-@api()
+@api(produces="application/json")
 def export_backup() -> Response:
     """Everything I have in Cultivate, as a JSON backup that imports back without loss."""
     backup = build_backup(db.session, g.user, utcnow())
