@@ -323,3 +323,13 @@ def test_another_persons_client_id_is_404(device: Device, app: Flask) -> None:
     stolen.client_id = device.client_id
     assert stolen.push(stolen.mutation("contact.put", id=new_id(), fields={"name": "X"})).status_code == 404
     assert mallory.post("/api/sync/pull", {"client_id": device.client_id}).status_code == 404
+
+
+@pytest.mark.parametrize("field", ["cursor", "acked_mutation_id"])
+def test_numbers_beyond_what_a_phone_counts_are_refused(device: Device, field: str) -> None:
+    # Found by the fuzzer: a cursor past BIGINT reached the database and failed there.
+    response = device.api.post(
+        "/api/sync/pull", {"client_id": device.client_id, field: 99039754088893915332608}
+    )
+    assert response.status_code == 400
+    assert "less than or equal to 9007199254740991" in response.get_json()["description"]

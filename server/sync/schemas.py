@@ -9,12 +9,14 @@ from .records import UUID_PATTERN
 
 ClientId = Annotated[str, Field(pattern=UUID_PATTERN, description="The device's UUID")]
 MAX_MUTATIONS = 200
+# Numbers a phone can count to exactly (JavaScript's safe integers) and a BIGINT can hold.
+MAX_COUNT = 2**53 - 1
 
 
 class Mutation(Body):
     """One change made on a device: `put` carries the fields it changed, `delete` none."""
 
-    id: Annotated[int, Field(ge=1, description="Per-device number: 1, 2, 3…")]
+    id: Annotated[int, Field(ge=1, le=MAX_COUNT, description="Per-device number: 1, 2, 3…")]
     name: Literal[
         "contact.put",
         "contact.delete",
@@ -46,8 +48,10 @@ class PushOut(Out):
 
 class PullBody(Body):
     client_id: ClientId
-    cursor: Annotated[int, Field(ge=0)] = 0
-    acked_mutation_id: Annotated[int, Field(ge=0, description="Rejections after this are returned")] = 0
+    cursor: Annotated[int, Field(ge=0, le=MAX_COUNT)] = 0
+    acked_mutation_id: Annotated[
+        int, Field(ge=0, le=MAX_COUNT, description="Rejections after this are returned")
+    ] = 0
     limit: Annotated[int, Field(ge=1, le=1000)] = 500
 
 
