@@ -199,3 +199,42 @@ def test_sign_in_attempts_are_rate_limited(tmp_path, migrated: str) -> None:
     with app.app_context():
         empty_tables()
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("setting", "path", "body"),
+    [
+        ("RATELIMIT_RECOVERY", "/api/auth/recover/options", {"code": "AAAA-BBBB-CCCC"}),
+        ("RATELIMIT_SYNC", "/api/sync/pull", {"client_id": "00000000-0000-4000-8000-000000000000"}),
+    ],
+)
+def test_recovery_and_sync_are_rate_limited(
+    tmp_path, migrated: str, setting: str, path: str, body: dict
+) -> None:
+    from .softauthn import SoftAuthenticator
+
+    app = create_app(
+        tmp_path,
+        {
+            "DATABASE_URL": migrated,
+            "ORIGIN": ORIGIN,
+            setting: "2 per minute",
+            "RATELIMIT_AUTH": "100 per minute",
+        },
+        environ={},
+    )
+    client = app.test_client()
+    headers = {"Origin": ORIGIN}
+    options = client.post("/api/auth/register/options", json={"name": "Ada"}, headers=headers).get_json()
+    credential = SoftAuthenticator(ORIGIN).create(options)
+    client.post("/api/auth/register/verify", json={"credential": credential}, headers=headers)
+    statuses = [client.post(path, json=body, headers=headers).status_code for _ in range(3)]
+    assert statuses[2] == 429
+    assert 429 not in statuses[:2]
+    from server.db import db
+
+    from .conftest import empty_tables
+
+    with app.app_context():
+        empty_tables()
+        db.engine.dispose()
