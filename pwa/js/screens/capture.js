@@ -167,6 +167,7 @@ export function initCapture(root) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    const started = performance.now();
     const values = readForm(form);
     $('capture-error').textContent = '';
     if (!values.name) {
@@ -196,6 +197,7 @@ export function initCapture(root) {
     $('capture-saved').textContent = current
       ? `Saved ${saved.name} · ${savedHere} met at ${current.name}`
       : `Saved ${saved.name}`;
+    performance.measure('capture-save', { start: started }); // read by bench/ (tap → stored and shown)
     // Ready for the next person: back to the top of the card, cursor in Name.
     window.scrollTo({ top: 0 });
     $('c-name').focus({ preventScroll: true });

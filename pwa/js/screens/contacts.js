@@ -81,7 +81,11 @@ export function initContacts(root) {
     }));
   }
 
-  $('contact-search').addEventListener('input', render);
+  $('contact-search').addEventListener('input', () => {
+    const started = performance.now();
+    render();
+    performance.measure('search-render', { start: started }); // read by bench/ (per keystroke)
+  });
 
   store.changes.addEventListener('change', async (event) => {
     const { kinds } = event.detail;
