@@ -70,7 +70,8 @@ SEED = """async ({ userId, count }) => {
   for (let i = 0; i < count; i++) {
     tx.objectStore('contacts').put({
       id: crypto.randomUUID(), name: `Person ${i} ${words[i % 8]}son`, company: `Company ${i % 300}`,
-      title: 'Engineer', email: `p${i}@example.org`, notes: `Talked about ${words[(i * 7) % 8]} and ${words[(i * 3) % 8]}`,
+      title: 'Engineer', email: `p${i}@example.org`,
+      notes: `Talked about ${words[(i * 7) % 8]} and ${words[(i * 3) % 8]}`,
       met_at: new Date(Date.now() - i * 60000).toISOString(), tags: [words[i % 8]],
     });
   }
