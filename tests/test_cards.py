@@ -201,9 +201,11 @@ def test_switched_off_page_is_404(owner: Owner, app: Flask) -> None:
     assert "This card isn't here" in response.get_data(as_text=True)
 
 
-def test_no_card_yet_is_404(api: Api, app: Flask) -> None:
-    owner = Owner(api, "Cardless")
-    assert visitor(app).get(f"/c/{owner.link['slug']}").status_code == 404
+def test_before_a_card_is_made_the_page_shows_the_name(api: Api, app: Flask) -> None:
+    owner = Owner(api, "Cardless Carol")
+    page = visitor(app).get(f"/c/{owner.link['slug']}")
+    assert page.status_code == 200
+    assert "Cardless Carol" in page.get_data(as_text=True)
 
 
 def test_details_form_is_rate_limited(owner: Owner, tmp_path, migrated: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ..api import Body, Out, api
 from ..db import db, utcnow
-from ..errors import ApiError
+from ..models import User
 from ..sync.engine import card_id_for
 from ..sync.models import SyncRecord
 from .models import CardLink
@@ -49,7 +49,7 @@ def public_url(slug: str) -> str:
 
 
 def card_data(user_id: str) -> dict | None:
-    """The person's card fields, or None before they made one."""
+    """The person's card fields; before they make one, a card with just their name."""
     record = db.session.scalar(
         select(SyncRecord).where(
             SyncRecord.id == card_id_for(user_id),
@@ -57,7 +57,10 @@ def card_data(user_id: str) -> dict | None:
             SyncRecord.deleted.is_(False),
         )
     )
-    return record.data if record else None
+    if record is not None:
+        return record.data
+    user = db.session.get(User, user_id)
+    return {"name": user.name} if user else None
 
 
 def _out(link: CardLink) -> CardLinkOut:
@@ -99,9 +102,7 @@ def qr_code() -> Response:
     """A QR code (SVG) of my public page's address, or with `?content=vcard` of my vCard itself."""
     link = link_for(g.user.id)
     if request.args.get("content") == "vcard":
-        card = card_data(g.user.id)
-        if card is None:
-            raise ApiError(404, "Make your card first: the vCard QR holds its details.")
+        card = card_data(g.user.id) or {"name": g.user.name}
         content = card_to_vcard(card, public_url(link.slug) if link.enabled else None)
     else:
         content = public_url(link.slug)

@@ -38,7 +38,7 @@ export function initMyCard(root) {
       return;
     }
     const publicOff = !link.enabled && which === 'url';
-    const svg = !current && which === 'vcard' ? null : await card.qrSvg(which, version);
+    const svg = await card.qrSvg(which, version);
     for (const kind of ['url', 'vcard']) $(`qr-${kind}`).hidden = true;
     if (publicOff) {
       $('qr-status').textContent = 'Your public page is off. Use the offline QR, or turn the page on below.';
@@ -58,7 +58,7 @@ export function initMyCard(root) {
         ? 'Let people scan this to open your card and leave their details.'
         : 'This code holds your details: it works with no signal on either phone.';
     } else {
-      $('qr-status').textContent = which === 'vcard' && !current ? 'Make your card first.' : 'The QR code appears once you are online.';
+      $('qr-status').textContent = 'The QR code appears once you are online.';
     }
     $('public-link').hidden = !link.enabled;
     $('public-link').href = link.url;
