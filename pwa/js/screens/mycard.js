@@ -4,7 +4,7 @@
 import * as card from '../card.js';
 import { changedFields } from '../records.js';
 import * as store from '../store.js';
-import { syncSoon } from '../sync.js';
+import { syncNow, syncSoon } from '../sync.js';
 import { confirmAction, el, readForm, toast } from '../ui.js';
 
 const FIELDS = ['name', 'title', 'company', 'email', 'phone', 'pitch', 'can_help_with', 'looking_for'];
@@ -38,6 +38,8 @@ export function initMyCard(root) {
       return;
     }
     const publicOff = !link.enabled && which === 'url';
+    // The vCard code is drawn by the server from the synced card: send our edits first.
+    if (which === 'vcard' && navigator.onLine) await syncNow().catch(() => {});
     const svg = await card.qrSvg(which, version);
     for (const kind of ['url', 'vcard']) $(`qr-${kind}`).hidden = true;
     if (publicOff) {
