@@ -1,7 +1,7 @@
 """Fixtures: an app on a fresh database (SQLite, or PostgreSQL via CULTIVATE_TEST_DATABASE_URL)."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,25 @@ def app(tmp_path: Path, migrated: str) -> Iterator[Flask]:
         empty_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, migrated: str) -> Iterator[Callable[..., Flask]]:
+    """Build more apps on the test database with other settings; their rows go at teardown."""
+    made: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        settings = {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_ENABLED": False, **config}
+        extra = create_app(tmp_path / f"app{len(made)}", settings, environ={})
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
 
 
 @pytest.fixture

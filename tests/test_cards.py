@@ -208,12 +208,8 @@ def test_before_a_card_is_made_the_page_shows_the_name(api: Api, app: Flask) -> 
     assert "Cardless Carol" in page.get_data(as_text=True)
 
 
-def test_details_form_is_rate_limited(owner: Owner, tmp_path, migrated: str) -> None:  # type: ignore[no-untyped-def]
-    from server import create_app
-
-    limited = create_app(
-        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_CARD": "2 per minute"}, environ={}
-    )
+def test_details_form_is_rate_limited(owner: Owner, make_app) -> None:  # type: ignore[no-untyped-def]
+    limited = make_app(RATELIMIT_ENABLED=True, RATELIMIT_CARD="2 per minute")
     client = limited.test_client()
     statuses = [
         client.post(
@@ -224,10 +220,6 @@ def test_details_form_is_rate_limited(owner: Owner, tmp_path, migrated: str) -> 
     assert statuses == [200, 200, 429]
     assert "Too many tries" in client.post(f"/c/{owner.link['slug']}/details", data={}).get_data(as_text=True)
     assert len(owner.contacts()) == 2
-    from server.db import db
-
-    with limited.app_context():
-        db.engine.dispose()
 
 
 def test_qr_codes_are_svg(owner: Owner) -> None:

@@ -167,18 +167,14 @@ def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
         assert status == 200 and b"SHELL_VERSION" in body
 
 
-def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str) -> None:
+def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str, make_app) -> None:  # type: ignore[no-untyped-def]
     import uuid
     from datetime import UTC, datetime, timedelta
 
-    from server import create_app
-
-    from .conftest import ORIGIN, Api, empty_tables
+    from .conftest import Api
     from .push_service import Browser, PushService
 
-    app = create_app(
-        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_ENABLED": False}, environ={}
-    )
+    app = make_app()
     api = Api(app.test_client())
     api.sign_up("Ada")
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -208,26 +204,18 @@ def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str) -
         "--now",
         "2026-11-28T12:00:00Z",
     ]
-    try:
-        with PushService() as service:
-            browser = Browser()
-            api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/1", "keys": browser.keys()})
-            first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-            again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
-        assert first.returncode == 0, first.stderr
-        assert (
-            "Ada: Follow up with Grace — Send Grace a thank-you: 2 h left. [sent to 1 device(s)]"
-            in first.stdout
-        )
-        assert json.loads(browser.decrypt(service.received[0].body))["title"] == "Follow up with Grace"
-        assert again.stdout.strip() == "Nothing to send."
-        assert len(service.received) == 1
-    finally:
-        from server.db import db
-
-        with app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with PushService() as service:
+        browser = Browser()
+        api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/1", "keys": browser.keys()})
+        first = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert (
+        "Ada: Follow up with Grace — Send Grace a thank-you: 2 h left. [sent to 1 device(s)]" in first.stdout
+    )
+    assert json.loads(browser.decrypt(service.received[0].body))["title"] == "Follow up with Grace"
+    assert again.stdout.strip() == "Nothing to send."
+    assert len(service.received) == 1
 
 
 def test_nudge_refuses_a_time_without_zone(tmp_path: Path) -> None:
@@ -250,18 +238,14 @@ def test_nudge_refuses_a_time_without_zone(tmp_path: Path) -> None:
     assert "give a time zone" in result.stderr
 
 
-def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str) -> None:
+def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str, make_app) -> None:  # type: ignore[no-untyped-def]
     import uuid
     from datetime import UTC, datetime, timedelta
 
-    from server import create_app
-
-    from .conftest import ORIGIN, Api, empty_tables
+    from .conftest import Api
     from .push_service import Browser, PushService
 
-    app = create_app(
-        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_ENABLED": False}, environ={}
-    )
+    app = make_app()
     api = Api(app.test_client())
     api.sign_up("Ada")
     now = datetime.now(UTC)
@@ -287,22 +271,15 @@ def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str) -
             ],
         },
     )
-    try:
-        with PushService() as service:
-            api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/2", "keys": Browser().keys()})
-            interval = {"CULTIVATE_NUDGE_INTERVAL": "0.2"}
-            with serving(tmp_path, database_url=migrated, extra_env=interval) as (url, _):
-                deadline = datetime.now(UTC) + timedelta(seconds=20)
-                while not service.received and datetime.now(UTC) < deadline:
-                    fetch(url + "/manifest.json")  # the server stays up while its job runs
-                    threading_event_wait(0.2)
-        assert len(service.received) == 1
-    finally:
-        from server.db import db
-
-        with app.app_context():
-            empty_tables()
-            db.engine.dispose()
+    with PushService() as service:
+        api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/2", "keys": Browser().keys()})
+        interval = {"CULTIVATE_NUDGE_INTERVAL": "0.2"}
+        with serving(tmp_path, database_url=migrated, extra_env=interval) as (url, _):
+            deadline = datetime.now(UTC) + timedelta(seconds=20)
+            while not service.received and datetime.now(UTC) < deadline:
+                fetch(url + "/manifest.json")  # the server stays up while its job runs
+                threading_event_wait(0.2)
+    assert len(service.received) == 1
 
 
 def threading_event_wait(seconds: float) -> None:

@@ -3,7 +3,6 @@
 import pytest
 from flask import Flask
 
-from server import create_app
 from server.models import Challenge, User
 
 from .conftest import ORIGIN, Api, count_rows
@@ -152,14 +151,10 @@ def test_security_headers_on_shell_and_api(client) -> None:
         assert "Strict-Transport-Security" not in headers
 
 
-def test_https_origin_gets_hsts_and_secure_cookie(tmp_path, migrated: str) -> None:
+def test_https_origin_gets_hsts_and_secure_cookie(make_app) -> None:  # type: ignore[no-untyped-def]
     from .softauthn import SoftAuthenticator
 
-    app = create_app(
-        tmp_path,
-        {"DATABASE_URL": migrated, "ORIGIN": "https://cultivate.example", "RATELIMIT_ENABLED": False},
-        environ={},
-    )
+    app = make_app(ORIGIN="https://cultivate.example")
     client = app.test_client()
     with client.get("/") as response:
         assert "max-age" in response.headers["Strict-Transport-Security"]
@@ -170,19 +165,10 @@ def test_https_origin_gets_hsts_and_secure_cookie(tmp_path, migrated: str) -> No
     response = client.post("/api/auth/register/verify", json={"credential": credential}, headers=origin)
     assert response.status_code == 201
     assert "Secure" in response.headers["Set-Cookie"]
-    from server.db import db
-
-    from .conftest import empty_tables
-
-    with app.app_context():
-        empty_tables()
-        db.engine.dispose()
 
 
-def test_sign_in_attempts_are_rate_limited(tmp_path, migrated: str) -> None:
-    app = create_app(
-        tmp_path, {"DATABASE_URL": migrated, "ORIGIN": ORIGIN, "RATELIMIT_AUTH": "3 per minute"}, environ={}
-    )
+def test_sign_in_attempts_are_rate_limited(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_AUTH="3 per minute")
     client = app.test_client()
     statuses = [
         client.post("/api/auth/login/options", json={}, headers={"Origin": ORIGIN}).status_code
@@ -192,13 +178,6 @@ def test_sign_in_attempts_are_rate_limited(tmp_path, migrated: str) -> None:
     limited = client.post("/api/auth/login/options", json={}, headers={"Origin": ORIGIN})
     assert limited.get_json()["code"] == 429
     assert "Too many attempts" in limited.get_json()["description"]
-    from server.db import db
-
-    from .conftest import empty_tables
-
-    with app.app_context():
-        empty_tables()
-        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -208,21 +187,10 @@ def test_sign_in_attempts_are_rate_limited(tmp_path, migrated: str) -> None:
         ("RATELIMIT_SYNC", "/api/sync/pull", {"client_id": "00000000-0000-4000-8000-000000000000"}),
     ],
 )
-def test_recovery_and_sync_are_rate_limited(
-    tmp_path, migrated: str, setting: str, path: str, body: dict
-) -> None:
+def test_recovery_and_sync_are_rate_limited(make_app, setting: str, path: str, body: dict) -> None:  # type: ignore[no-untyped-def]
     from .softauthn import SoftAuthenticator
 
-    app = create_app(
-        tmp_path,
-        {
-            "DATABASE_URL": migrated,
-            "ORIGIN": ORIGIN,
-            setting: "2 per minute",
-            "RATELIMIT_AUTH": "100 per minute",
-        },
-        environ={},
-    )
+    app = make_app(RATELIMIT_ENABLED=True, **{setting: "2 per minute", "RATELIMIT_AUTH": "100 per minute"})
     client = app.test_client()
     headers = {"Origin": ORIGIN}
     options = client.post("/api/auth/register/options", json={"name": "Ada"}, headers=headers).get_json()
@@ -231,10 +199,3 @@ def test_recovery_and_sync_are_rate_limited(
     statuses = [client.post(path, json=body, headers=headers).status_code for _ in range(3)]
     assert statuses[2] == 429
     assert 429 not in statuses[:2]
-    from server.db import db
-
-    from .conftest import empty_tables
-
-    with app.app_context():
-        empty_tables()
-        db.engine.dispose()

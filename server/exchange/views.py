@@ -5,16 +5,14 @@ from typing import Annotated, Any, Literal
 
 from flask import Blueprint, Response, g, request
 from pydantic import Field
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..api import Body, Out, api
 from ..db import db, utcnow
 from ..errors import ApiError
-from ..models import User
-from ..sync.engine import Refused, apply_mutation
+from ..sync.engine import Refused, apply_server_writes
 from ..sync.models import SyncRecord
 from ..sync.records import RecordId
-from ..sync.schemas import Mutation
 from .backup import FORMAT, build_backup, plan_restore
 from .csvio import contacts_to_csv, parse_csv
 from .phones import phone_key
@@ -210,30 +208,10 @@ def commit_import(body: CommitIn) -> CommitOut:
 
 
 def _apply_all(user_id: str, writes: list[tuple[str, str, dict[str, Any]]], now: Any) -> None:
-    db.session.commit()
     try:
-        version = int(
-            db.session.execute(
-                update(User)
-                .where(User.id == user_id)
-                .values(sync_version=User.sync_version)
-                .returning(User.sync_version)
-            ).scalar_one()
-        )
-        for position, (kind, record_id, fields) in enumerate(writes, start=1):
-            if not fields:
-                continue
-            mutation = Mutation(id=1, name=f"{kind}.put", args={"id": record_id, "fields": fields})
-            try:
-                if apply_mutation(user_id, mutation, version + 1, now):
-                    version += 1
-            except Refused as refusal:
-                raise ApiError(400, f"Nothing was imported. Entry {position}: {refusal}") from None
-        db.session.execute(update(User).where(User.id == user_id).values(sync_version=version))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+        apply_server_writes(user_id, writes, now)
+    except Refused as refusal:
+        raise ApiError(400, f"Nothing was imported. {refusal}") from None
 
 
 def _contacts_for_export(event_id: str | None) -> list[dict[str, Any]]:

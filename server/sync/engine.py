@@ -205,15 +205,28 @@ def pull(user_id: str, client_id: str, cursor: int, acked_mutation_id: int, limi
     )
 
 
-def server_put(user_id: str, kind: str, record_id: str, fields: dict[str, Any], now: datetime) -> None:
-    """Write a record on the server's own behalf (a visitor's details), in server order."""
+def apply_server_writes(user_id: str, writes: list[tuple[str, str, dict[str, Any]]], now: datetime) -> None:
+    """Write records on the server's own behalf (a visitor's details, an import), in server
+    order and in one transaction: all of them, or none (Refused names the first bad one)."""
     db.session.commit()
     try:
         version = _lock_user_version(user_id)
-        mutation = Mutation(id=1, name=f"{kind}.put", args={"id": record_id, "fields": fields})
-        if apply_mutation(user_id, mutation, version + 1, now):
-            db.session.execute(update(User).where(User.id == user_id).values(sync_version=version + 1))
+        for position, (kind, record_id, fields) in enumerate(writes, start=1):
+            if not fields:
+                continue
+            mutation = Mutation(id=1, name=f"{kind}.put", args={"id": record_id, "fields": fields})
+            try:
+                if apply_mutation(user_id, mutation, version + 1, now):
+                    version += 1
+            except Refused as refusal:
+                raise Refused(f"Entry {position}: {refusal}") from None
+        db.session.execute(update(User).where(User.id == user_id).values(sync_version=version))
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+
+
+def server_put(user_id: str, kind: str, record_id: str, fields: dict[str, Any], now: datetime) -> None:
+    """Write one record on the server's own behalf."""
+    apply_server_writes(user_id, [(kind, record_id, fields)], now)
