@@ -30,6 +30,8 @@ BUDGETS = {
     "cold_start_ms": ("Offline cold start to a usable capture form (Pixel 7, 4x CPU)", 500.0, "ms"),
     "capture_save_ms": ("Tap Save → contact in IndexedDB and on screen (4x CPU)", 50.0, "ms"),
     "search_keystroke_ms": ("Search 5,000 contacts offline, per keystroke (4x CPU)", 16.0, "ms"),
+    "first_pull_ms": ("First pull of 5,000 contacts on loopback (new device, no throttling)", 2000.0, "ms"),
+    "push_500_ms": ("Push of 500 offline captures on loopback (no throttling)", None, "ms"),
 }
 
 
@@ -140,6 +142,83 @@ def phone_measurements(base_url: str, short: bool) -> dict:
     }
 
 
+SYNC_DONE = """() => new Promise((resolve) => {
+  const check = () => {
+    const done = performance.getEntriesByName('sync');
+    const status = document.getElementById('sync-status').textContent;
+    if (done.length && status === 'Synced') resolve(done.map((m) => m.duration));
+    else setTimeout(check, 50);
+  };
+  check();
+})"""
+
+WRITE_500 = """async () => {
+  const store = await import('/js/store.js');
+  for (let i = 0; i < 500; i++) {
+    const fields = { name: `Offline ${i}`, met_at: new Date().toISOString() };
+    await store.write('contact', crypto.randomUUID(), fields);
+  }
+}"""
+
+
+def sync_measurements(base_url: str, short: bool) -> dict:
+    """A second device's first pull of 5,000 contacts, and one device pushing 500 offline captures."""
+    import uuid
+
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        launch = {"args": CHROMIUM_ARGS, **({"executable_path": CHROMIUM} if CHROMIUM else {})}
+        browser = pw.chromium.launch(**launch)
+        device = dict(pw.devices["Pixel 7"])
+        device.pop("default_browser_type", None)
+        first = browser.new_context(**device, base_url=base_url)
+        page = first.new_page()
+        passkeys = Authenticator(first, page)
+        page.goto("/")
+        page.get_by_label("Your name").fill("Sync Bench")
+        page.get_by_role("button", name="Create account").click()
+        page.get_by_role("button", name="I've saved them").click()
+        expect(page.get_by_role("button", name="Save contact")).to_be_visible()
+        client = str(uuid.uuid4())
+        for start in range(0, 5000, 200):
+            mutations = [
+                {
+                    "id": start + i + 1,
+                    "name": "contact.put",
+                    "args": {
+                        "id": str(uuid.uuid4()),
+                        "fields": {"name": f"Seeded {start + i}", "company": "Acme", "notes": "x" * 120},
+                    },
+                }
+                for i in range(200)
+            ]
+            response = page.request.post(
+                "/api/sync/push",
+                data={"client_id": client, "mutations": mutations},
+                headers={"Origin": base_url},
+            )
+            assert response.ok, response.text()
+        credential = passkeys.credentials()[0]
+
+        second = browser.new_context(**device, base_url=base_url)
+        other = second.new_page()
+        Authenticator(second, other).add(credential)
+        other.goto("/")
+        expect(other.get_by_role("navigation", name="Main")).to_be_visible()
+        first_pull = other.evaluate(SYNC_DONE)[0]
+        other.goto("/contacts")
+        expect(other.get_by_text("5000 people")).to_be_visible()
+
+        other.context.set_offline(True)
+        other.evaluate(WRITE_500)
+        other.evaluate("() => performance.clearMeasures('sync')")
+        other.context.set_offline(False)
+        push = other.evaluate(SYNC_DONE)[-1]
+        browser.close()
+    return {"first_pull_ms": summary([first_pull]), "push_500_ms": summary([push])}
+
+
 def write_report(results: dict) -> str:
     lines = [
         "# Benchmarks",
@@ -167,8 +246,8 @@ def write_report(results: dict) -> str:
     lines += [
         "",
         "Cold start passes on its median (a budget for the typical open); the others on p95.",
-        "Not measured yet (next in the benchmark issue): first pull of 5,000 contacts, push of 500 offline",
-        "captures, server requests per second as a ratio to a trivial endpoint, and growth at 1k/5k/20k.",
+        "Not measured yet (next in the benchmark issue): server requests per second as a ratio to a",
+        "trivial endpoint at 1, 4 and 16 clients on SQLite and PostgreSQL, and growth at 1k/5k/20k.",
         "",
     ]
     return "\n".join(lines)
@@ -189,6 +268,7 @@ def main() -> int:
                 "short": args.short,
                 "shell": shell_size(server.url),
                 **phone_measurements(server.url, args.short),
+                **sync_measurements(server.url, args.short),
             }
         finally:
             server.stop()

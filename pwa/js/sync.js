@@ -74,6 +74,7 @@ async function syncOnce() {
     return;
   }
   await report('syncing');
+  const started = performance.now();
   try {
     const { clientId } = await store.syncState();
     await pushAll(clientId);
@@ -85,6 +86,7 @@ async function syncOnce() {
       await pullAll(clientId);
     }
     failures = 0;
+    performance.measure('sync', { start: started }); // read by bench/ (first pull, offline backlog)
     const pending = await store.pendingCount();
     await report(pending ? 'waiting' : 'synced');
   } catch (error) {
