@@ -177,10 +177,20 @@ export async function applyPull(page, isLast) {
   await transaction(stores, 'readwrite', async (tx) => {
     const base = tx.objectStore('base');
     const outbox = tx.objectStore('outbox');
-    const touched = new Map(); // record id -> kind
+    const touched = new Map(); // record id -> kind: rebuilt from base + pending below
+    // Records with no pending change take the server's copy as is (most of a first pull):
+    // no reads, one write each.
+    const pendingIds = new Set((await promised(outbox.getAll())).map((m) => m.record_id));
     for (const change of page.changes) {
       base.put(change);
-      touched.set(change.id, change.kind);
+      if (pendingIds.has(change.id)) {
+        touched.set(change.id, change.kind);
+      } else {
+        const view = tx.objectStore(KINDS[change.kind]);
+        if (change.deleted) view.delete(change.id);
+        else view.put({ ...change.data, id: change.id });
+        kinds.add(change.kind);
+      }
     }
     const meta = tx.objectStore('meta');
     meta.put(page.cursor, 'cursor');
