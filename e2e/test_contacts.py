@@ -263,3 +263,29 @@ def test_a_lost_answer_is_retried_and_applied_once(
     other_page.goto("/contacts")
     expect(contact_rows(other_page)).to_have_count(1)
     other.close()
+
+
+def test_long_lists_show_more_on_request(page: Page, authenticator: Authenticator) -> None:
+    sign_up(page, "Many Friends")
+    user_id = page.evaluate("() => JSON.parse(localStorage.getItem('cultivate.me')).user.id")
+    page.evaluate(
+        """async (userId) => {
+      const db = await new Promise((resolve) => {
+        const request = indexedDB.open(`cultivate-${userId}`);
+        request.onsuccess = () => resolve(request.result);
+      });
+      const tx = db.transaction(['contacts'], 'readwrite');
+      for (let i = 0; i < 120; i++) {
+        const metAt = new Date(Date.now() - i * 1000).toISOString();
+        tx.objectStore('contacts').put({ id: crypto.randomUUID(), name: `Friend ${i}`, met_at: metAt });
+      }
+      await new Promise((resolve) => { tx.oncomplete = resolve; });
+      db.close();
+    }""",
+        user_id,
+    )
+    page.goto("/contacts")
+    expect(contact_rows(page)).to_have_count(50)
+    page.get_by_role("button", name="Show more (70 left)").click()
+    expect(contact_rows(page)).to_have_count(120)
+    expect(page.get_by_role("button", name=re.compile("Show more"))).to_be_hidden()

@@ -9,7 +9,7 @@ const ASK = /^who\s+(?:can|could|might)\s+help(?:\s+me)?(?:\s+with)?\s+(.+?)\??$
 const NEEDS = /^who\s+(?:needs|is looking for|wants)\s+(.+?)\??$/i;
 import { el, formatDate, toast } from '../ui.js';
 
-const SHOWN = 200; // rendering more than this helps no one on a phone
+const PAGE = 50; // rows drawn at once: a phone screen shows a dozen; more come on request
 
 /** Wire the Contacts screen. */
 export function initContacts(root) {
@@ -18,6 +18,7 @@ export function initContacts(root) {
 
   let people = []; // [{contact, text}] newest first
   let stale = true;
+  let shown = PAGE;
 
   async function load() {
     const [contacts, events] = await Promise.all([store.all('contact'), store.all('event')]);
@@ -41,7 +42,9 @@ export function initContacts(root) {
     const field = ask ? 'offers' : need ? 'needs' : 'text';
     const words = (ask?.[1] ?? need?.[1] ?? query).split(/\s+/).filter((w) => w && !['a', 'an', 'the', 'with', 'my', 'some'].includes(w));
     const matches = words.length ? people.filter((p) => words.every((w) => p[field].includes(w))) : people;
-    $('contact-list').replaceChildren(...matches.slice(0, SHOWN).map(personItem));
+    $('contact-list').replaceChildren(...matches.slice(0, shown).map(personItem));
+    $('contacts-more').hidden = matches.length <= shown;
+    $('contacts-more').textContent = `Show more (${matches.length - shown} left)`;
     $('contacts-empty').hidden = people.length > 0;
     $('contact-search').hidden = people.length === 0;
     let count = '';
@@ -57,7 +60,6 @@ export function initContacts(root) {
     } else if (people.length) {
       count = people.length === 1 ? '1 person' : `${people.length} people`;
     }
-    if (matches.length > SHOWN) count += ` · showing the newest ${SHOWN}`;
     $('contact-count').textContent = count;
   }
 
@@ -81,8 +83,14 @@ export function initContacts(root) {
     }));
   }
 
+  $('contacts-more').addEventListener('click', () => {
+    shown += 4 * PAGE;
+    render();
+  });
+
   $('contact-search').addEventListener('input', () => {
     const started = performance.now();
+    shown = PAGE;
     render();
     performance.measure('search-render', { start: started }); // read by bench/ (per keystroke)
   });
