@@ -5,6 +5,8 @@ from typing import TYPE_CHECKING
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from .conftest import Authenticator
 
 
@@ -95,3 +97,17 @@ def open_contact(page: Page, name: str) -> None:
     go(page, "Contacts")
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=name)).to_be_visible()
+
+
+def second_device(browser: "Browser", phone: dict, base_url: str, passkey: dict, path: str = "/") -> Page:
+    """Another phone holding a copy of the passkey (as a synced passkey arrives), opened at `path`.
+
+    The copy answers passkey autofill by itself, so the new phone signs in as the app opens.
+    """
+    from .conftest import Authenticator
+
+    context = browser.new_context(**phone, base_url=base_url)
+    page = context.new_page()
+    Authenticator(context, page).add(passkey)
+    page.goto(path)
+    return page

@@ -3,7 +3,7 @@
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import Authenticator, RunningServer
-from .flows import open_me, passkey_items, sign_out, sign_up
+from .flows import open_me, passkey_items, second_device, sign_out, sign_up
 
 
 def test_sign_up_then_reload_stays_signed_in(page: Page, authenticator: Authenticator) -> None:
@@ -65,13 +65,10 @@ def test_second_passkey_works_on_a_fresh_device_and_one_can_be_removed(
     assert len(second) == 1
 
     # A fresh browser holding only the second passkey signs in (through autofill).
-    fresh = browser.new_context(**phone, base_url=server.url)
-    fresh_page = fresh.new_page()
-    Authenticator(fresh, fresh_page).add(second[0])
-    fresh_page.goto("/")
+    fresh_page = second_device(browser, phone, server.url, second[0])
     open_me(fresh_page)
     expect(fresh_page.get_by_role("heading", name="Mary Jackson")).to_be_visible()
-    fresh.close()
+    fresh_page.context.close()
 
     # Remove the first passkey after confirming; then the last one cannot be removed.
     first_item = passkey_items(page).first
@@ -125,10 +122,7 @@ def test_sign_out_everywhere_else(
     page: Page, authenticator: Authenticator, browser: Browser, phone: dict, server: RunningServer
 ) -> None:
     sign_up(page, "Evelyn Boyd")
-    other = browser.new_context(**phone, base_url=server.url)
-    other_page = other.new_page()
-    Authenticator(other, other_page).add(authenticator.credentials()[0])
-    other_page.goto("/")
+    other_page = second_device(browser, phone, server.url, authenticator.credentials()[0])
     expect(other_page.get_by_role("navigation", name="Main")).to_be_visible()
 
     open_me(page)
@@ -140,4 +134,4 @@ def test_sign_out_everywhere_else(
 
     other_page.reload()
     expect(other_page.get_by_role("button", name="Create account")).to_be_visible()
-    other.close()
+    other_page.context.close()

@@ -8,6 +8,7 @@ from .flows import (
     contact_rows,
     go,
     open_contact,
+    second_device,
     sign_up,
     start_event,
     sync_status,
@@ -21,16 +22,6 @@ PEOPLE = [
     ("Katherine Johnson", "NASA"),
     ("Linus Torvalds", "Linux Foundation"),
 ]
-
-
-def second_device(browser: Browser, phone: dict, server: RunningServer, authenticator: Authenticator) -> Page:
-    """A second phone signed in with the same (synced) passkey, through autofill."""
-    context = browser.new_context(**phone, base_url=server.url)
-    page = context.new_page()
-    Authenticator(context, page).add(authenticator.credentials()[0])
-    page.goto("/")
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-    return page
 
 
 def test_five_offline_captures_reach_a_second_device_and_edits_merge(
@@ -63,7 +54,7 @@ def test_five_offline_captures_reach_a_second_device_and_edits_merge(
     page.context.set_offline(False)
     expect(sync_status(page)).to_have_text("Synced")
 
-    other = second_device(browser, phone, server, authenticator)
+    other = second_device(browser, phone, server.url, authenticator.credentials()[0])
     go(other, "Contacts")
     expect(contact_rows(other)).to_have_count(5)
     go(other, "Events")

@@ -12,6 +12,7 @@ from .flows import (
     go,
     open_contact,
     open_me,
+    second_device,
     sign_up,
     start_event,
     sync_status,
@@ -257,12 +258,9 @@ def test_a_lost_answer_is_retried_and_applied_once(
     capture(page, "Exactly Once")
     expect(sync_status(page)).to_have_text("Synced", timeout=15_000)
     assert lost["count"] == 1
-    other = browser.new_context(**phone, base_url=server.url)
-    other_page = other.new_page()
-    Authenticator(other, other_page).add(authenticator.credentials()[0])
-    other_page.goto("/contacts")
+    other_page = second_device(browser, phone, server.url, authenticator.credentials()[0], "/contacts")
     expect(contact_rows(other_page)).to_have_count(1)
-    other.close()
+    other_page.context.close()
 
 
 def test_long_lists_show_more_on_request(page: Page, authenticator: Authenticator) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from .conftest import Authenticator, start_server
-from .flows import capture, contact_rows, go, sign_up, sync_status
+from .flows import capture, contact_rows, go, second_device, sign_up, sync_status
 
 
 def names_on(page: Page) -> list[str]:
@@ -33,13 +33,10 @@ def test_captures_made_while_the_server_restarts_arrive_once(
         # Backoff retries find the server again without anyone doing anything.
         expect(sync_status(page)).to_have_text("Synced", timeout=30_000)
 
-        other = browser.new_context(**phone, base_url=server.url)
-        other_page = other.new_page()
-        Authenticator(other, other_page).add(authenticator.credentials()[0])
-        other_page.goto("/contacts")
+        other_page = second_device(browser, phone, server.url, authenticator.credentials()[0], "/contacts")
         expect(contact_rows(other_page)).to_have_count(3)
         assert sorted(names_on(other_page)) == ["Before Restart", "During Restart 1", "During Restart 2"]
-        other.close()
+        other_page.context.close()
         context.close()
     finally:
         server.stop()
@@ -66,11 +63,8 @@ def test_closing_the_tab_while_saving_loses_and_duplicates_nothing(
     assert {"Saved For Sure", "Saved Offline"} <= set(here)
     assert len(here) == len(set(here))  # nothing twice
 
-    other = browser.new_context(**phone, base_url=server.url)
-    other_page = other.new_page()
-    Authenticator(other, other_page).add(passkey)
-    other_page.goto("/")
+    other_page = second_device(browser, phone, server.url, passkey)
     go(other_page, "Contacts")
     expect(contact_rows(other_page)).to_have_count(len(here))
     assert sorted(names_on(other_page)) == here
-    other.close()
+    other_page.context.close()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import Api
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -167,8 +169,20 @@ def test_installed_wheel_serves_the_app(wheel: Path, tmp_path: Path) -> None:
         assert status == 200 and b"SHELL_VERSION" in body
 
 
-def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str, make_app) -> None:  # type: ignore[no-untyped-def]
+def met_grace(api: Api, due: str) -> None:
+    """Sync one contact, Grace, whose follow-up falls due at `due`."""
     import uuid
+
+    mutation = {
+        "id": 1,
+        "name": "contact.put",
+        "args": {"id": str(uuid.uuid4()), "fields": {"name": "Grace", "follow_up_due": due}},
+    }
+    response = api.post("/api/sync/push", {"client_id": str(uuid.uuid4()), "mutations": [mutation]})
+    assert response.status_code == 200
+
+
+def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str, make_app) -> None:  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime, timedelta
 
     from .conftest import Api
@@ -179,19 +193,7 @@ def test_nudge_command_sends_once_and_prints_it(tmp_path: Path, migrated: str, m
     api.sign_up("Ada")
     now = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
     due = (now + timedelta(hours=2)).isoformat()
-    api.post(
-        "/api/sync/push",
-        {
-            "client_id": str(uuid.uuid4()),
-            "mutations": [
-                {
-                    "id": 1,
-                    "name": "contact.put",
-                    "args": {"id": str(uuid.uuid4()), "fields": {"name": "Grace", "follow_up_due": due}},
-                },
-            ],
-        },
-    )
+    met_grace(api, due)
     env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
     env["CULTIVATE_DATABASE_URL"] = migrated
     command = [
@@ -239,7 +241,6 @@ def test_nudge_refuses_a_time_without_zone(tmp_path: Path) -> None:
 
 
 def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str, make_app) -> None:  # type: ignore[no-untyped-def]
-    import uuid
     from datetime import UTC, datetime, timedelta
 
     from .conftest import Api
@@ -255,22 +256,7 @@ def test_serve_runs_the_nudge_job_on_a_schedule(tmp_path: Path, migrated: str, m
         "quiet_end": (now + timedelta(hours=7)).strftime("%H:%M"),
     }
     assert api.patch("/api/settings", quiet).status_code == 200
-    api.post(
-        "/api/sync/push",
-        {
-            "client_id": str(uuid.uuid4()),
-            "mutations": [
-                {
-                    "id": 1,
-                    "name": "contact.put",
-                    "args": {
-                        "id": str(uuid.uuid4()),
-                        "fields": {"name": "Grace", "follow_up_due": (now + timedelta(hours=2)).isoformat()},
-                    },
-                },
-            ],
-        },
-    )
+    met_grace(api, (now + timedelta(hours=2)).isoformat())
     with PushService() as service:
         api.post("/api/push/subscriptions", {"endpoint": f"{service.url}/s/2", "keys": Browser().keys()})
         interval = {"CULTIVATE_NUDGE_INTERVAL": "0.2"}
