@@ -27,6 +27,7 @@ def create_app(
     from .db import db
     from .errors import register_error_handlers
     from .exchange.views import bp as exchange_bp
+    from .health import bp as health_bp
     from .limits import limiter
     from .nudges import models as nudge_models  # noqa: F401  (registers the tables)
     from .nudges.push import PushSender, load_vapid
@@ -70,6 +71,7 @@ def create_app(
     app.register_blueprint(public_card_bp)
     app.register_blueprint(scan_bp)
     app.register_blueprint(exchange_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(shell_bp)
     return app

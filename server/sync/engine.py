@@ -163,9 +163,11 @@ def pull(user_id: str, client_id: str, cursor: int, acked_mutation_id: int, limi
     # Read the mutation id before the rows: the rows may then be newer, never older, so a
     # confirmed mutation is always already visible in what this pull returns.
     last_mutation_id = client.last_mutation_id if client else 0
+    # Only the columns a change carries: whole ORM objects (timestamps converted, identity map
+    # filled) cost about half of a large pull's time for nothing the device sees.
     rows = list(
-        db.session.scalars(
-            select(SyncRecord)
+        db.session.execute(
+            select(SyncRecord.kind, SyncRecord.id, SyncRecord.version, SyncRecord.deleted, SyncRecord.data)
             .where(SyncRecord.user_id == user_id, SyncRecord.version > cursor)
             .order_by(SyncRecord.version)
             .limit(limit + 1)
@@ -192,13 +194,7 @@ def pull(user_id: str, client_id: str, cursor: int, acked_mutation_id: int, limi
         has_more=has_more,
         last_mutation_id=last_mutation_id,
         changes=[
-            Change(
-                kind=r.kind,
-                id=r.id,
-                version=r.version,
-                deleted=r.deleted,  # type: ignore[arg-type]
-                data=None if r.deleted else r.data,
-            )
+            Change(kind=r.kind, id=r.id, version=r.version, deleted=r.deleted, data=None if r.deleted else r.data)
             for r in rows
         ],
         rejections=rejections,
