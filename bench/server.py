@@ -30,7 +30,9 @@ def sign_up(origin: str, name: str) -> requests.Session:
     http.headers["Origin"] = origin
     options = http.post(origin + "/api/auth/register/options", json={"name": name}, timeout=30).json()
     credential = SoftAuthenticator(origin).create(options)
-    http.post(origin + "/api/auth/register/verify", json={"credential": credential}, timeout=30).raise_for_status()
+    http.post(
+        origin + "/api/auth/register/verify", json={"credential": credential}, timeout=30
+    ).raise_for_status()
     return http
 
 
@@ -49,7 +51,9 @@ def seed(http: requests.Session, origin: str, count: int) -> None:
             }
             for n in range(start, min(count, start + 200))
         ]
-        response = http.post(origin + "/api/sync/push", json={"client_id": client, "mutations": mutations}, timeout=60)
+        response = http.post(
+            origin + "/api/sync/push", json={"client_id": client, "mutations": mutations}, timeout=60
+        )
         response.raise_for_status()
 
 
@@ -176,7 +180,9 @@ def full_pull(origin: str, http: requests.Session) -> tuple[float, int, int]:
     client, cursor, received, size = str(uuid.uuid4()), 0, 0, 0
     began = time.perf_counter()
     while True:
-        response = http.post(origin + "/api/sync/pull", json={"client_id": client, "cursor": cursor}, timeout=60)
+        response = http.post(
+            origin + "/api/sync/pull", json={"client_id": client, "cursor": cursor}, timeout=60
+        )
         response.raise_for_status()
         page = response.json()
         received += len(page["changes"])

@@ -194,7 +194,9 @@ def pull(user_id: str, client_id: str, cursor: int, acked_mutation_id: int, limi
         has_more=has_more,
         last_mutation_id=last_mutation_id,
         changes=[
-            Change(kind=r.kind, id=r.id, version=r.version, deleted=r.deleted, data=None if r.deleted else r.data)
+            Change(
+                kind=r.kind, id=r.id, version=r.version, deleted=r.deleted, data=None if r.deleted else r.data
+            )
             for r in rows
         ],
         rejections=rejections,
