@@ -7,11 +7,6 @@ import { dueCount } from './followups.js';
 import { setBadge } from './push.js';
 import { initCapture } from './screens/capture.js';
 import { initCodes } from './screens/codes.js';
-import { initContact } from './screens/contact.js';
-import { initContacts } from './screens/contacts.js';
-import { initEvents } from './screens/events.js';
-import { initFollowUp } from './screens/followup.js';
-import { initMe } from './screens/me.js';
 import { initWelcome } from './screens/welcome.js';
 import { forgetCard, refreshLink } from './card.js';
 import { forgetSettings, refreshSettings } from './settings.js';
@@ -76,27 +71,51 @@ const welcome = initWelcome(root('welcome'), async (signedIn, codes) => {
 });
 const codesScreen = initCodes(root('codes'), () => navigate(HOME));
 const capture = initCapture(root('capture'));
-const contacts = initContacts(root('contacts'));
-const contact = initContact(root('contact'), (path) => navigate(path), () => me);
-const eventScreens = initEvents(root('events'), root('event'));
-const followUp = initFollowUp(root('follow-up'), () => me);
-const meScreen = initMe(root('me'), {
-  onSignOut: signOut,
-  onSignedOut: forgetPerson,
-  onCodes: (codes) => {
-    codesScreen.show(codes);
-    show('codes', {});
-  },
-});
+
+// The other screens load on first visit (the worker holds them, so offline too): a cold start
+// parses only what the capture form needs.
+const once = (load) => {
+  let made;
+  return () => (made ??= load().catch((error) => {
+    made = undefined; // try again on the next visit
+    throw error;
+  }));
+};
+const later = {
+  contacts: once(async () => (await import('./screens/contacts.js')).initContacts(root('contacts'))),
+  contact: once(async () => (await import('./screens/contact.js')).initContact(
+    root('contact'), (path) => navigate(path), () => me)),
+  events: once(async () => (await import('./screens/events.js')).initEvents(root('events'), root('event'))),
+  'follow-up': once(async () => (await import('./screens/followup.js')).initFollowUp(root('follow-up'), () => me)),
+  me: once(async () => (await import('./screens/me.js')).initMe(root('me'), {
+    onSignOut: signOut,
+    onSignedOut: forgetPerson,
+    onCodes: (codes) => {
+      codesScreen.show(codes);
+      show('codes', {});
+    },
+  })),
+};
+
+/** Load a screen's module, then enter it if the person is still on it. */
+async function enterLater(name, load, enter) {
+  try {
+    const screen = await load();
+    if (current === name) enter(screen);
+  } catch {
+    toast('This screen could not open. Close the app and open it again.');
+  }
+}
+
 const enterScreen = {
   welcome: () => welcome.enter(),
   capture: (params) => capture.enter(params),
-  contacts: () => contacts.enter(),
-  contact: (params) => contact.enter(params),
-  events: () => eventScreens.list.enter(),
-  event: (params) => eventScreens.detail.enter(params),
-  'follow-up': () => followUp.enter(),
-  me: () => meScreen.enter(me),
+  contacts: () => enterLater('contacts', later.contacts, (screen) => screen.enter()),
+  contact: (params) => enterLater('contact', later.contact, (screen) => screen.enter(params)),
+  events: () => enterLater('events', later.events, (screens) => screens.list.enter()),
+  event: (params) => enterLater('event', later.events, (screens) => screens.detail.enter(params)),
+  'follow-up': () => enterLater('follow-up', later['follow-up'], (screen) => screen.enter()),
+  me: () => enterLater('me', later.me, (screen) => screen.enter(me)),
 };
 
 function show(name, params) {
@@ -200,7 +219,7 @@ async function receiveShared() {
     return;
   }
   const received = await takeShared().catch(() => null);
-  if (received?.file) meScreen.importFile(received.file);
+  if (received?.file) (await later.me()).importFile(received.file);
   else if (received?.text) capture.paste(received.text);
 }
 

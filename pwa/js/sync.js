@@ -3,7 +3,6 @@
 // the app; backs off after failures; reports where the data stands.
 
 import { ApiError, post } from './api.js';
-import { readPendingScans } from './scan.js';
 import * as store from './store.js';
 
 const PUSH_BATCH = 100;
@@ -79,7 +78,8 @@ async function syncOnce() {
     const { clientId } = await store.syncState();
     await pushAll(clientId);
     await pullAll(clientId);
-    await readPendingScans();
+    // Photos of codes taken offline are rare: their reader loads only when one waits.
+    if ((await store.pendingScans()).length) await (await import('./scan.js')).readPendingScans();
     if (await store.pendingCount()) {
       // Reading a photo filled in a contact: send that too.
       await pushAll(clientId);

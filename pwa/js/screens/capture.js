@@ -2,8 +2,6 @@
 // next person; the current event tags every capture until it is ended.
 
 import * as events from '../events.js';
-import { parsePasted } from '../parse.js';
-import { readPhoto, scanWithCamera } from '../scan.js';
 import { dueFrom } from '../followups.js';
 import * as push from '../push.js';
 import { settings } from '../settings.js';
@@ -57,6 +55,7 @@ export function initCapture(root) {
     dialog('scan-dialog').showModal();
     cameraStop = new AbortController();
     try {
+      const { scanWithCamera } = await import('../scan.js'); // loaded on first use: not shell
       const fields = await scanWithCamera(dialog('scan-video'), cameraStop.signal);
       if (fields) {
         closeScan();
@@ -75,6 +74,7 @@ export function initCapture(root) {
     if (!file) return;
     dialog('scan-status').textContent = 'Reading the code…';
     try {
+      const { readPhoto } = await import('../scan.js');
       const result = await readPhoto(file);
       closeScan();
       if (result.pending) {
@@ -104,10 +104,11 @@ export function initCapture(root) {
       // No clipboard access: the person pastes into the box.
     }
   });
-  dialog('paste-dialog').addEventListener('close', () => {
+  dialog('paste-dialog').addEventListener('close', async () => {
     if (dialog('paste-dialog').returnValue !== 'fill') return;
     const text = dialog('paste-text').value;
     if (!text.trim()) return;
+    const { parsePasted } = await import('../parse.js');
     sayFilled(fill(parsePasted(text)), 'the pasted text');
     $('c-name').focus();
   });
