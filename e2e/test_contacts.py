@@ -236,6 +236,41 @@ def test_a_refused_change_is_shown_not_dropped(page: Page, authenticator: Authen
     expect(sync_status(page)).to_have_text("Synced")
 
 
+def test_a_refused_edit_of_a_synced_contact_shows_the_servers_copy(
+    page: Page,
+    authenticator: Authenticator,
+    browser,
+    phone: dict,
+    server,  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    sign_up(page, "Two Phones")
+    capture(page, "Grace Hopper", company="Navy")
+    expect(sync_status(page)).to_have_text("Synced")
+    # The other phone holds Grace as pulled: no change of its own pending when the edit starts.
+    other = second_device(browser, phone, server.url, authenticator.credentials()[0], "/contacts")
+    expect(contact_rows(other)).to_have_count(1)
+
+    def corrupt(route):  # type: ignore[no-untyped-def]
+        body = json.loads(route.request.post_data or "{}")
+        for mutation in body["mutations"]:
+            mutation["args"]["fields"]["name"] = "x" * 300
+        route.continue_(post_data=json.dumps(body))
+
+    other.route("**/api/sync/push", corrupt)
+    open_contact(other, "Grace Hopper")
+    other.get_by_label("Company", exact=True).fill("Harvard")
+    other.get_by_role("button", name="Save changes").click()
+    expect(sync_status(other)).to_have_text("Synced · 1 not saved")
+    go(other, "Contacts")
+    expect(other.get_by_role("region", name="Changes the server refused")).to_contain_text("at most 200")
+    expect(contact_rows(other)).to_have_count(1)  # still there, as the server keeps it
+    open_contact(other, "Grace Hopper")
+    expect(other.get_by_label("Company", exact=True)).to_have_value("Navy")
+    other.context.close()
+
+
 def test_a_lost_answer_is_retried_and_applied_once(
     page: Page,
     authenticator: Authenticator,

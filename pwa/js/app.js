@@ -14,7 +14,7 @@ import { takeShared } from './shared.js';
 import * as store from './store.js';
 import { registerWorker } from './sw-bridge.js';
 import * as sync from './sync.js';
-import { confirmAction, toast } from './ui.js';
+import { coalesce, confirmAction, toast } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
 const SCREENS = ['welcome', 'codes', 'capture', 'contacts', 'contact', 'events', 'event', 'follow-up', 'me'];
@@ -157,13 +157,13 @@ async function openLocalData() {
 }
 
 /** The app icon badge and the Follow up tab show how many follow-ups wait. */
-async function refreshBadge() {
+const refreshBadge = coalesce(async () => {
   if (!store.isOpen()) return;
   const count = await dueCount();
   setBadge(count);
   $('tab-badge').hidden = count === 0;
   $('tab-badge').textContent = String(count);
-}
+});
 
 async function refreshEventChip() {
   if (!store.isOpen()) return;

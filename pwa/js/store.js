@@ -2,7 +2,8 @@
 // only; sync.js moves the outbox to the server and server changes back in.
 //
 // Stores: `contacts` and `events` hold what the screens show (the server's copy with pending
-// changes on top); `base` holds the server's copy; `outbox` the pending mutations, in order;
+// changes on top); `base` the server's copy of each record with changes pending (a record with
+// none shows the server's copy as is); `outbox` the pending mutations, in order;
 // `problems` the mutations the server refused; `meta` the device's sync identity and cursor.
 
 import { KINDS, applyMutation } from './records.js';
@@ -135,18 +136,28 @@ export async function dismissProblem(mutationId) {
  */
 export async function write(kind, id, fields) {
   const storeName = KINDS[kind];
-  const record = await transaction([storeName, 'outbox', 'meta'], 'readwrite', async (tx) => {
+  const record = await transaction([storeName, 'outbox', 'meta', 'base'], 'readwrite', async (tx) => {
     const meta = tx.objectStore('meta');
-    const nextId = (await promised(meta.get('next_mutation_id'))) ?? 1;
+    const outbox = tx.objectStore('outbox');
+    const [nextId, pendingForRecord] = await Promise.all([
+      promised(meta.get('next_mutation_id')),
+      promised(outbox.index('record_id').count(id)),
+    ]).then(([next, count]) => [next ?? 1, count]);
     const mutation = fields === null
       ? { id: nextId, name: `${kind}.delete`, args: { id }, record_id: id }
       : { id: nextId, name: `${kind}.put`, args: { id, fields }, record_id: id };
     const view = tx.objectStore(storeName);
     const current = await promised(view.get(id));
+    if (!pendingForRecord) {
+      // With nothing pending the screen's copy is the server's: keep it as the base that this
+      // change is rebased on (a pull writes clean records to the screens' stores only).
+      if (current) tx.objectStore('base').put({ kind, id, deleted: false, data: withoutId(current) });
+      else tx.objectStore('base').delete(id);
+    }
     const data = applyMutation(current ? withoutId(current) : null, mutation);
     if (data) view.put({ ...data, id });
     else view.delete(id);
-    tx.objectStore('outbox').add({ ...mutation, at: new Date().toISOString() });
+    outbox.add({ ...mutation, at: new Date().toISOString() });
     meta.put(nextId + 1, 'next_mutation_id');
     return data ? { ...data, id } : null;
   });
@@ -167,9 +178,10 @@ export function outboxAfter(after, limit) {
 }
 
 /**
- * Take in one page of a pull, in one transaction: the server's rows become the base, the
- * screens' copies are rebuilt as base + pending changes. On the last page, confirmed
- * mutations leave the outbox and refused ones become problems.
+ * Take in one page of a pull, in one transaction: rows with no pending change go straight to the
+ * screens; for the others the server's row becomes the base and the screen's copy is rebuilt as
+ * base + pending changes. On the last page, confirmed
+ * mutations leave the outbox and refused ones become problems. Returns the kinds it changed.
  */
 export async function applyPull(page, isLast) {
   const kinds = new Set();
@@ -178,12 +190,12 @@ export async function applyPull(page, isLast) {
     const base = tx.objectStore('base');
     const outbox = tx.objectStore('outbox');
     const touched = new Map(); // record id -> kind: rebuilt from base + pending below
-    // Records with no pending change take the server's copy as is (most of a first pull):
-    // no reads, one write each.
+    // Records with no pending change take the server's copy as is (most of a first pull): one
+    // write each, to the screen's store; write() keeps a base copy once a change is pending.
     const pendingIds = new Set((await promised(outbox.getAll())).map((m) => m.record_id));
     for (const change of page.changes) {
-      base.put(change);
       if (pendingIds.has(change.id)) {
+        base.put(change);
         touched.set(change.id, change.kind);
       } else {
         const view = tx.objectStore(KINDS[change.kind]);
@@ -214,6 +226,11 @@ export async function applyPull(page, isLast) {
     }
   });
   if (isLast) kinds.add('outbox');
+  return kinds;
+}
+
+/** Tell the screens which kinds of record changed (a pull announces once, after its pages). */
+export function announce(kinds) {
   if (kinds.size) changes.dispatchEvent(new CustomEvent('change', { detail: { kinds } }));
 }
 

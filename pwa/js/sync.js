@@ -106,15 +106,25 @@ async function pushAll(clientId) {
 }
 
 async function pullAll(clientId) {
-  let { cursor, acked } = await store.syncState();
-  for (;;) {
-    const page = await post('/api/sync/pull', {
-      client_id: clientId, cursor, acked_mutation_id: acked, limit: PULL_PAGE,
-    });
-    await store.applyPull(page, !page.has_more);
-    cursor = page.cursor;
-    acked = page.has_more ? acked : page.last_mutation_id;
-    if (!page.has_more) return;
+  const { cursor, acked } = await store.syncState();
+  const fetchPage = (from) => {
+    const request = post('/api/sync/pull', { client_id: clientId, cursor: from, acked_mutation_id: acked, limit: PULL_PAGE });
+    request.catch(() => {}); // awaited below; never an unhandled rejection if writing fails first
+    return request;
+  };
+  const kinds = new Set();
+  let next = fetchPage(cursor);
+  try {
+    for (;;) {
+      const page = await next;
+      // Ask for the next page while this one is written: the network and IndexedDB overlap.
+      if (page.has_more) next = fetchPage(page.cursor);
+      for (const kind of await store.applyPull(page, !page.has_more)) kinds.add(kind);
+      if (!page.has_more) return;
+    }
+  } finally {
+    // Screens hear once per pull, not once per page: a first pull of thousands stays one redraw.
+    store.announce(kinds);
   }
 }
 

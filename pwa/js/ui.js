@@ -93,3 +93,28 @@ export function readForm(form) {
   for (const field of form.querySelectorAll('input[name], textarea[name]')) values[field.name] = field.value.trim();
   return values;
 }
+
+/**
+ * Wrap async work so calls while it runs collapse into one more run after it: a burst of
+ * changes (a pull of many pages) costs two reads, not one per change.
+ */
+export function coalesce(work) {
+  let running = null;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await work();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  return run;
+}
