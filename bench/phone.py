@@ -45,6 +45,41 @@ SEED = """async ({ userId, count }) => {
 }"""
 
 
+# Waits for the app's mark without polling the page (polling would slow the start it measures).
+READY = """() => new Promise((resolve) => {
+  new PerformanceObserver((list, observer) => {
+    const ready = list.getEntriesByName('capture-ready')[0];
+    if (ready) {
+      observer.disconnect();
+      resolve(ready.startTime);
+    }
+  }).observe({ type: 'mark', buffered: true });
+})"""
+
+SAVES = """async (count) => {
+  const name = document.getElementById('c-name');
+  const save = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Save contact');
+  for (let i = 1; i <= count; i++) {
+    const measured = new Promise((resolve) => {
+      const observer = new PerformanceObserver((list) => {
+        if (list.getEntriesByName('capture-save').length) {
+          observer.disconnect();
+          resolve();
+        }
+      });
+      observer.observe({ type: 'measure' });
+    });
+    name.value = `Quick Capture ${i}`;
+    save.click();
+    await measured;
+    if (!document.getElementById('capture-saved').textContent.includes(`Quick Capture ${i}`)) {
+      throw new Error(`save ${i} was not confirmed on screen`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}"""
+
+
 def phone_measurements(base_url: str, short: bool) -> dict:
     """Cold start, tap Save, and search over 5,000 contacts, in one offline phone."""
     from playwright.sync_api import expect, sync_playwright
@@ -76,21 +111,26 @@ def phone_measurements(base_url: str, short: bool) -> dict:
         cold = []
         for _ in range(runs):
             page.goto("/capture")
-            page.wait_for_function("() => performance.getEntriesByName('capture-ready').length > 0")
-            cold.append(page.evaluate("() => performance.getEntriesByName('capture-ready')[0].startTime"))
+            cold.append(page.evaluate(READY))
 
         name = page.get_by_label("Name", exact=True)
-        for i in range(saves):
-            name.fill(f"Quick Capture {i}")
-            name.press("Enter")
-            expect(page.get_by_text(f"Saved Quick Capture {i}", exact=False)).to_be_visible()
+        name.fill("Quick Capture")  # the first through Playwright: the real form, the real button
+        name.press("Enter")
+        expect(page.get_by_text("Saved Quick Capture", exact=False)).to_be_visible()
+        # The rest from inside the page, a person's pause apart: Playwright polling a page whose
+        # CPU is slowed 4x would otherwise be measured as the app's own time.
+        page.evaluate(SAVES, saves - 1)
         save = page.evaluate("() => performance.getEntriesByName('capture-save').map((m) => m.duration)")
+        assert len(save) == saves, f"{len(save)} of {saves} saves measured"
 
         page.evaluate(SEED, {"userId": user_id, "count": 5000})
         page.goto("/contacts")
         search = page.get_by_label("Search contacts")
         expect(search).to_be_visible()
-        for query in ("design", "company 12", "python founder"):
+        queries = ("design", "company 12", "python founder")
+        if not short:
+            queries += ("investor", "health data", "robotics", "marketing son")
+        for query in queries:
             search.fill("")
             search.press_sequentially(query)
         keystrokes = page.evaluate(

@@ -8,7 +8,6 @@ import { setBadge } from './push.js';
 import { initCapture } from './screens/capture.js';
 import { initCodes } from './screens/codes.js';
 import { initWelcome } from './screens/welcome.js';
-import { forgetCard, refreshLink } from './card.js';
 import { forgetSettings, refreshSettings } from './settings.js';
 import { takeShared } from './shared.js';
 import * as store from './store.js';
@@ -153,7 +152,7 @@ async function openLocalData() {
   refreshBadge();
   sync.startSync();
   refreshSettings().catch(() => {}); // offline: the cached settings serve
-  refreshLink().catch(() => {});
+  import('./card.js').then((card) => card.refreshLink()).catch(() => {}); // the card is not shell
 }
 
 /** The app icon badge and the Follow up tab show how many follow-ups wait. */
@@ -193,7 +192,7 @@ async function forgetPerson() {
   account.forget();
   if (userId) await store.destroy(userId).catch(() => {});
   forgetSettings();
-  forgetCard();
+  await import('./card.js').then((card) => card.forgetCard()).catch(() => {});
   setBadge(0);
   history.replaceState(null, '', '/');
   show('welcome', {});
@@ -204,9 +203,15 @@ sync.statusEvents.addEventListener('status', (event) => {
   status.textContent = sync.describe(event.detail);
   status.dataset.state = event.detail.state;
 });
+let badgeTimer = null;
 store.changes.addEventListener('change', (event) => {
   if (event.detail.kinds.has('event')) refreshEventChip();
-  if (event.detail.kinds.has('contact')) refreshBadge();
+  // Half a second late is soon enough for a badge, and keeps its read of every contact out of
+  // the way of the next Save while someone captures one person after another.
+  if (event.detail.kinds.has('contact')) {
+    clearTimeout(badgeTimer);
+    badgeTimer = setTimeout(refreshBadge, 500);
+  }
 });
 
 /** Hand on what was shared to the app (a .vcf to import, text to Paste). */

@@ -139,15 +139,17 @@ export async function write(kind, id, fields) {
   const record = await transaction([storeName, 'outbox', 'meta', 'base'], 'readwrite', async (tx) => {
     const meta = tx.objectStore('meta');
     const outbox = tx.objectStore('outbox');
-    const [nextId, pendingForRecord] = await Promise.all([
+    const view = tx.objectStore(storeName);
+    // The three reads go out together: one round trip to the database, not three.
+    const [next, pendingForRecord, current] = await Promise.all([
       promised(meta.get('next_mutation_id')),
       promised(outbox.index('record_id').count(id)),
-    ]).then(([next, count]) => [next ?? 1, count]);
+      promised(view.get(id)),
+    ]);
+    const nextId = next ?? 1;
     const mutation = fields === null
       ? { id: nextId, name: `${kind}.delete`, args: { id }, record_id: id }
       : { id: nextId, name: `${kind}.put`, args: { id, fields }, record_id: id };
-    const view = tx.objectStore(storeName);
-    const current = await promised(view.get(id));
     if (!pendingForRecord) {
       // With nothing pending the screen's copy is the server's: keep it as the base that this
       // change is rebased on (a pull writes clean records to the screens' stores only).

@@ -19,6 +19,14 @@ export function initContacts(root) {
   let people = []; // [{contact, text}] newest first
   let stale = true;
   let shown = PAGE;
+  // The last search, so typing one more letter filters its matches rather than everyone.
+  let last = { query: '', field: 'text', matches: people };
+  let drawn = []; // the people whose rows the list shows now
+  const rows = new WeakMap(); // person -> their row, drawn once per load and reused per keystroke
+  const rowFor = (person) => {
+    if (!rows.has(person)) rows.set(person, personItem(person));
+    return rows.get(person);
+  };
 
   async function load() {
     const [contacts, events] = await Promise.all([store.all('contact'), store.all('event')]);
@@ -33,6 +41,7 @@ export function initContacts(root) {
       }))
       .sort((a, b) => (b.contact.met_at ?? '').localeCompare(a.contact.met_at ?? ''));
     stale = false;
+    last = { query: '', field: 'text', matches: people };
   }
 
   function render() {
@@ -41,8 +50,17 @@ export function initContacts(root) {
     const need = query.match(NEEDS);
     const field = ask ? 'offers' : need ? 'needs' : 'text';
     const words = (ask?.[1] ?? need?.[1] ?? query).split(/\s+/).filter((w) => w && !['a', 'an', 'the', 'with', 'my', 'some'].includes(w));
-    const matches = words.length ? people.filter((p) => words.every((w) => p[field].includes(w))) : people;
-    $('contact-list').replaceChildren(...matches.slice(0, shown).map(personItem));
+    // A query that extends the last one can only narrow it: its matches are a subset of those.
+    const narrows = last.query && query.startsWith(last.query) && field === last.field;
+    const pool = narrows ? last.matches : people;
+    const matches = words.length ? pool.filter((p) => words.every((w) => p[field].includes(w))) : people;
+    last = { query, field, matches };
+    const visible = matches.slice(0, shown);
+    // A broad query ("company") often keeps the same rows: then only the count changes.
+    if (visible.length !== drawn.length || visible.some((person, i) => person !== drawn[i])) {
+      $('contact-list').replaceChildren(...visible.map(rowFor));
+      drawn = visible;
+    }
     $('contacts-more').hidden = matches.length <= shown;
     $('contacts-more').textContent = `Show more (${matches.length - shown} left)`;
     $('contacts-empty').hidden = people.length > 0;
