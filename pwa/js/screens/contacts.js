@@ -9,7 +9,8 @@ const ASK = /^who\s+(?:can|could|might)\s+help(?:\s+me)?(?:\s+with)?\s+(.+?)\??$
 const NEEDS = /^who\s+(?:needs|is looking for|wants)\s+(.+?)\??$/i;
 import { el, formatDate, toast } from '../ui.js';
 
-const PAGE = 50; // rows drawn at once: a phone screen shows a dozen; more come on request
+const PAGE = 50; // rows listed at once: a phone screen shows a dozen; more come on request
+const ON_SCREEN = 15; // of those, drawn in the keystroke itself (more than a screen holds)
 
 /** Wire the Contacts screen. */
 export function initContacts(root) {
@@ -22,6 +23,7 @@ export function initContacts(root) {
   // The last search, so typing one more letter filters its matches rather than everyone.
   let last = { query: '', field: 'text', matches: people };
   let drawn = []; // the people whose rows the list shows now
+  let belowTheFold = 0; // the frame that draws the rest of them
   const rows = new WeakMap(); // person -> their row, drawn once per load and reused per keystroke
   const rowFor = (person) => {
     if (!rows.has(person)) rows.set(person, personItem(person));
@@ -58,7 +60,13 @@ export function initContacts(root) {
     const visible = matches.slice(0, shown);
     // A broad query ("company") often keeps the same rows: then only the count changes.
     if (visible.length !== drawn.length || visible.some((person, i) => person !== drawn[i])) {
-      $('contact-list').replaceChildren(...visible.map(rowFor));
+      // The rows a phone screen shows are drawn in the keystroke; those below it a frame later.
+      cancelAnimationFrame(belowTheFold);
+      const list = $('contact-list');
+      list.replaceChildren(...visible.slice(0, ON_SCREEN).map(rowFor));
+      if (visible.length > ON_SCREEN) {
+        belowTheFold = requestAnimationFrame(() => list.append(...visible.slice(ON_SCREEN).map(rowFor)));
+      }
       drawn = visible;
     }
     $('contacts-more').hidden = matches.length <= shown;
