@@ -279,6 +279,12 @@ def write_report(results: dict) -> str:
         "Cold start passes on its median (the typical open); the others on p95.",
         "",
     ]
+    if results["short"]:
+        lines += [
+            "This is a short run: with 5 cold starts and 20 saves, p95 is the slowest sample, so a",
+            "NO here may be noise. `scripts/bench` (the full run) is the judge.",
+            "",
+        ]
     misses = [key for key in BUDGETS if BUDGETS[key][1] is not None and not passes(key, results)]
     if misses:
         lines += ["### Why a budget misses", ""]
