@@ -12,14 +12,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -28,60 +25,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.softauthn import SoftAuthenticator  # noqa: E402  (the path is set just above)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def gunicorn(data_dir: Path, database_url: str | None, workers: int) -> Iterator[str]:
-    """Migrate, then run gunicorn on a free loopback port until the block ends."""
-    port = free_port()
-    origin = f"http://localhost:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CULTIVATE_")}
-    env.update(
-        CULTIVATE_DATA_DIR=str(data_dir),
-        CULTIVATE_ORIGIN=origin,
-        CULTIVATE_NUDGE_INTERVAL="0",
-        CULTIVATE_RATELIMIT_ENABLED="false",
-    )
-    if database_url:
-        env["CULTIVATE_DATABASE_URL"] = database_url
-    subprocess.run([sys.executable, "-m", "server.cli", "migrate"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "server:create_app()",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"http://127.0.0.1:{port}/manifest.json", timeout=5)
-                break
-            except requests.RequestException:  # not listening, or still booting its worker
-                time.sleep(0.1)
-        yield origin
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+from bench.servers import running  # noqa: E402  (the path is set just above)
+from tests.softauthn import SoftAuthenticator  # noqa: E402
 
 
 class Phone(threading.Thread):
@@ -152,7 +97,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(devices: int, seconds: float, database_url: str | None, workers: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp, gunicorn(Path(tmp), database_url, workers) as origin:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running(Path(tmp), database_url, gunicorn_workers=workers) as server,
+    ):
+        origin = server.origin
         until = time.monotonic() + seconds
         phones = [Phone(origin, until) for _ in range(devices)]
         started = time.monotonic()

@@ -1,5 +1,6 @@
 """Contacts as a person uses them: search, edit, tags, delete with undo, events, sign-out."""
 
+import json
 import re
 from pathlib import Path
 
@@ -211,19 +212,17 @@ def test_a_missing_contact_says_so(page: Page, authenticator: Authenticator) -> 
     expect(page.get_by_role("heading", name="Contact not found")).to_be_visible()
 
 
+def overlong_names(route) -> None:  # type: ignore[no-untyped-def]
+    """Stand in for a client bug: every pushed change carries a name far over the server's limit."""
+    body = json.loads(route.request.post_data or "{}")
+    for mutation in body["mutations"]:
+        mutation["args"]["fields"]["name"] = "x" * 300
+    route.continue_(post_data=json.dumps(body))
+
+
 def test_a_refused_change_is_shown_not_dropped(page: Page, authenticator: Authenticator) -> None:
-    import json
-
     sign_up(page, "Refused Person")
-
-    def corrupt(route):  # type: ignore[no-untyped-def]
-        # Stand in for a client bug: the server sees a name far over its limit.
-        body = json.loads(route.request.post_data or "{}")
-        for mutation in body["mutations"]:
-            mutation["args"]["fields"]["name"] = "x" * 300
-        route.continue_(post_data=json.dumps(body))
-
-    page.route("**/api/sync/push", corrupt)
+    page.route("**/api/sync/push", overlong_names)
     capture(page, "Too Long")
     expect(sync_status(page)).to_have_text("Synced · 1 not saved")
     page.unroute("**/api/sync/push")
@@ -243,22 +242,13 @@ def test_a_refused_edit_of_a_synced_contact_shows_the_servers_copy(
     phone: dict,
     server,  # type: ignore[no-untyped-def]
 ) -> None:
-    import json
-
     sign_up(page, "Two Phones")
     capture(page, "Grace Hopper", company="Navy")
     expect(sync_status(page)).to_have_text("Synced")
     # The other phone holds Grace as pulled: no change of its own pending when the edit starts.
     other = second_device(browser, phone, server.url, authenticator.credentials()[0], "/contacts")
     expect(contact_rows(other)).to_have_count(1)
-
-    def corrupt(route):  # type: ignore[no-untyped-def]
-        body = json.loads(route.request.post_data or "{}")
-        for mutation in body["mutations"]:
-            mutation["args"]["fields"]["name"] = "x" * 300
-        route.continue_(post_data=json.dumps(body))
-
-    other.route("**/api/sync/push", corrupt)
+    other.route("**/api/sync/push", overlong_names)
     open_contact(other, "Grace Hopper")
     other.get_by_label("Company", exact=True).fill("Harvard")
     other.get_by_role("button", name="Save changes").click()

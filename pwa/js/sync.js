@@ -4,6 +4,7 @@
 
 import { ApiError, post } from './api.js';
 import * as store from './store.js';
+import { coalesce } from './ui.js';
 
 const PUSH_BATCH = 100;
 const PULL_PAGE = 500;
@@ -14,8 +15,6 @@ const MAX_BACKOFF_MS = 60_000;
 /** Notifies listeners with detail: SyncStatus. */
 export const statusEvents = new EventTarget();
 
-let running = null;
-let again = false;
 let failures = 0;
 let retryTimer = null;
 let lastStatus = { state: 'synced', pending: 0, problems: 0 };
@@ -49,21 +48,7 @@ export function describe({ state, pending, problems, message }) {
 }
 
 /** Sync now (or right after the sync under way); resolves when done. */
-export function syncNow() {
-  if (running) {
-    again = true;
-    return running;
-  }
-  running = (async () => {
-    do {
-      again = false;
-      await syncOnce();
-    } while (again);
-  })().finally(() => {
-    running = null;
-  });
-  return running;
-}
+export const syncNow = coalesce(syncOnce);
 
 async function syncOnce() {
   clearTimeout(retryTimer);
@@ -159,7 +144,7 @@ export function syncSoon() {
   if (!store.isOpen()) return;
   // Say at once that something waits (never "Synced" with a change unsent); the exact count
   // follows from the store.
-  const state = navigator.onLine ? (running ? lastStatus.state : 'waiting') : 'offline';
+  const state = navigator.onLine ? (syncNow.busy() ? lastStatus.state : 'waiting') : 'offline';
   publish({ ...lastStatus, state, pending: lastStatus.pending + 1 });
   report(state, lastStatus.message).catch(() => {});
   clearTimeout(saveTimer);

@@ -1,4 +1,5 @@
-// Small DOM helpers shared by the screens. User text always goes in through textContent.
+// Small helpers shared by the screens: DOM building, messages, dates, and coalescing work.
+// User text always goes in through textContent.
 
 /** Build an element: el('li', { class: 'x', 'aria-label': 'y' }, child, 'text'). */
 export function el(tag, attrs = {}, ...children) {
@@ -116,5 +117,7 @@ export function coalesce(work) {
     });
     return running;
   };
+  /** Whether the work is under way now. */
+  run.busy = () => running !== null;
   return run;
 }
