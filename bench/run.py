@@ -276,7 +276,9 @@ def write_report(results: dict) -> str:
         "",
         *budget_rows(results),
         "",
-        "Cold start passes on its median (the typical open); the others on p95.",
+        "Cold start passes on its median (the typical open); the others on p95. It is the",
+        "tightest budget: on a 2-core machine shared with other work its median moved between",
+        "about 370 and 600 ms from run to run, so a run may miss it that another passes.",
         "",
     ]
     if results["short"]:
