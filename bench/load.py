@@ -25,8 +25,8 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.servers import running  # noqa: E402  (the path is set just above)
-from tests.softauthn import SoftAuthenticator  # noqa: E402
+from bench.server import percentile, sign_up  # noqa: E402  (the path is set just above)
+from bench.servers import running  # noqa: E402
 
 
 class Phone(threading.Thread):
@@ -35,8 +35,7 @@ class Phone(threading.Thread):
     def __init__(self, origin: str, until: float) -> None:
         super().__init__(daemon=True)
         self.origin, self.until = origin, until
-        self.http = requests.Session()
-        self.http.headers["Origin"] = origin
+        self.http = requests.Session()  # signed in by run()
         self.latencies: dict[str, list[float]] = {"push": [], "pull": []}
         self.errors: list[str] = []
         self.acknowledged: set[str] = set()
@@ -52,11 +51,8 @@ class Phone(threading.Thread):
 
     def run(self) -> None:
         try:
-            options = self.http.post(self.origin + "/api/auth/register/options", json={"name": "Load"}).json()
-            credential = SoftAuthenticator(self.origin).create(options)
-            self.user_id = self.http.post(
-                self.origin + "/api/auth/register/verify", json={"credential": credential}
-            ).json()["user"]["id"]
+            self.http = sign_up(self.origin, "Load")
+            self.user_id = self.http.get(self.origin + "/api/me", timeout=30).json()["user"]["id"]
             client_id, next_id, cursor = str(uuid.uuid4()), 1, 0
             while time.monotonic() < self.until:
                 contact = str(uuid.uuid4())
@@ -87,13 +83,6 @@ class Phone(threading.Thread):
                 cursor = page["cursor"]
         except Exception as error:  # a load test reports every failure rather than stopping
             self.errors.append(f"{type(error).__name__}: {error}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def run(devices: int, seconds: float, database_url: str | None, workers: int) -> dict:

@@ -7,21 +7,41 @@ The app marks its own moments (performance marks `capture-ready`, measures `capt
 import statistics
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.server import percentile  # noqa: E402
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Authenticator  # noqa: E402
+from e2e.flows import second_device, sign_up, wait_until_controlled  # noqa: E402
 
 
 def summary(values: list[float]) -> dict:
     """Count, median and p95 (nearest rank) of some timings."""
-    ordered = sorted(values)
     return {
         "n": len(values),
-        "median": round(statistics.median(ordered), 1),
-        "p95": round(ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))], 1),
+        "median": round(statistics.median(values), 1),
+        "p95": round(percentile(values, 0.95), 1),
     }
+
+
+def signed_up_phone(
+    pw: "Playwright", base_url: str, name: str
+) -> tuple["Browser", dict, "Page", Authenticator]:
+    """Chromium with one Pixel 7 signed up to a new account: browser, device, page, passkeys."""
+    launch = {"args": CHROMIUM_ARGS, **({"executable_path": CHROMIUM} if CHROMIUM else {})}
+    browser = pw.chromium.launch(**launch)
+    device = dict(pw.devices["Pixel 7"])
+    device.pop("default_browser_type", None)
+    context = browser.new_context(**device, base_url=base_url)
+    page = context.new_page()
+    passkeys = Authenticator(context, page)
+    sign_up(page, name)
+    return browser, device, page, passkeys
 
 
 SEED = """async ({ userId, count }) => {
@@ -87,22 +107,9 @@ def phone_measurements(base_url: str, short: bool) -> dict:
     runs = 5 if short else 20
     saves = 20 if short else 100
     with sync_playwright() as pw:
-        launch = {"args": CHROMIUM_ARGS, **({"executable_path": CHROMIUM} if CHROMIUM else {})}
-        browser = pw.chromium.launch(**launch)
-        device = dict(pw.devices["Pixel 7"])
-        device.pop("default_browser_type", None)
-        context = browser.new_context(**device, base_url=base_url)
-        page = context.new_page()
-        Authenticator(context, page)
-        page.goto("/")
-        page.get_by_label("Your name").fill("Bench Mark")
-        page.get_by_role("button", name="Create account").click()
-        page.get_by_role("button", name="I've saved them").click()
-        expect(page.get_by_role("button", name="Save contact")).to_be_visible()
-        page.evaluate(
-            "() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller"
-            " || new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r)))"
-        )
+        browser, _, page, _ = signed_up_phone(pw, base_url, "Bench Mark")
+        context = page.context
+        wait_until_controlled(page)
         user_id = page.evaluate("() => JSON.parse(localStorage.getItem('cultivate.me')).user.id")
         context.set_offline(True)
         cdp = context.new_cdp_session(page)
@@ -173,18 +180,7 @@ def sync_measurements(base_url: str, short: bool) -> dict:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as pw:
-        launch = {"args": CHROMIUM_ARGS, **({"executable_path": CHROMIUM} if CHROMIUM else {})}
-        browser = pw.chromium.launch(**launch)
-        device = dict(pw.devices["Pixel 7"])
-        device.pop("default_browser_type", None)
-        first = browser.new_context(**device, base_url=base_url)
-        page = first.new_page()
-        passkeys = Authenticator(first, page)
-        page.goto("/")
-        page.get_by_label("Your name").fill("Sync Bench")
-        page.get_by_role("button", name="Create account").click()
-        page.get_by_role("button", name="I've saved them").click()
-        expect(page.get_by_role("button", name="Save contact")).to_be_visible()
+        browser, device, page, passkeys = signed_up_phone(pw, base_url, "Sync Bench")
         client = str(uuid.uuid4())
         for start in range(0, 5000, 200):
             mutations = [
@@ -206,10 +202,7 @@ def sync_measurements(base_url: str, short: bool) -> dict:
             assert response.ok, response.text()
         credential = passkeys.credentials()[0]
 
-        second = browser.new_context(**device, base_url=base_url)
-        other = second.new_page()
-        Authenticator(second, other).add(credential)
-        other.goto("/")
+        other = second_device(browser, device, base_url, credential)
         expect(other.get_by_role("navigation", name="Main")).to_be_visible()
         first_pull = other.evaluate(SYNC_DONE)[0]
         other.goto("/contacts")

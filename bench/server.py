@@ -58,7 +58,9 @@ def seed(http: requests.Session, origin: str, count: int) -> None:
 
 
 def percentile(values: list[float], q: float) -> float:
-    """The q-quantile by nearest rank (values need not be sorted)."""
+    """The q-quantile by nearest rank (values need not be sorted; none gives 0)."""
+    if not values:
+        return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 

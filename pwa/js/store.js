@@ -182,8 +182,8 @@ export function outboxAfter(after, limit) {
 /**
  * Take in one page of a pull, in one transaction: rows with no pending change go straight to the
  * screens; for the others the server's row becomes the base and the screen's copy is rebuilt as
- * base + pending changes. On the last page, confirmed
- * mutations leave the outbox and refused ones become problems. Returns the kinds it changed.
+ * base + pending changes. On the last page, confirmed mutations leave the outbox and refused
+ * ones become problems. Returns the kinds it changed.
  */
 export async function applyPull(page, isLast) {
   const kinds = new Set();
@@ -256,6 +256,8 @@ export function addScan(contactId, image) {
 
 /** Photos waiting to be read. */
 export const pendingScans = () => transaction(['scans'], 'readonly', (tx) => promised(tx.objectStore('scans').getAll()));
+/** How many photos wait, without reading them. */
+export const pendingScanCount = () => transaction(['scans'], 'readonly', (tx) => promised(tx.objectStore('scans').count()));
 
 /** Forget a photo once read (or found to hold no code). */
 export const removeScan = (id) => transaction(['scans'], 'readwrite', (tx) => promised(tx.objectStore('scans').delete(id)));

@@ -64,7 +64,7 @@ async function syncOnce() {
     await pushAll(clientId);
     await pullAll(clientId);
     // Photos of codes taken offline are rare: their reader loads only when one waits.
-    if ((await store.pendingScans()).length) await (await import('./scan.js')).readPendingScans();
+    if (await store.pendingScanCount()) await (await import('./scan.js')).readPendingScans();
     if (await store.pendingCount()) {
       // Reading a photo filled in a contact: send that too.
       await pushAll(clientId);
